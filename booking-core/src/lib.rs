@@ -1,0 +1,92 @@
+//! # booking-core
+//!
+//! The booking engine for creator marketplaces: exact money and revenue
+//! splits, a guarded booking lifecycle, escrow as a double-entry ledger,
+//! release voting for team bookings, cancellation and dispute money rules,
+//! and timers driven by the caller's clock.
+//!
+//! The crate is a pure core: [`decide`] takes a booking and a [`Request`]
+//! (who, what, when) and returns a [`Decision`] (events to append, payment
+//! steps to perform with their idempotency keys) or a typed error;
+//! [`Booking::apply`] folds events into state. Nothing here reads a clock, a
+//! random source or does I/O.
+//!
+//! ```
+//! use booking_core::*;
+//! use chrono::{TimeDelta, TimeZone, Utc};
+//!
+//! let now = Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap();
+//! let team = RevenueSplit::new(vec![
+//!     SplitMember::new("creator-1", "lead", 60.into()),
+//!     SplitMember::new("creator-2", "mix-engineer", 40.into()),
+//! ])?;
+//! let new = NewBooking::split("b-1", "client-123", team, Money::parse("1000.00 USD")?, now + TimeDelta::days(3), 120);
+//! let (mut b, _hold) = Booking::create(new, now)?;
+//! let as_user = |u: &str, c: Command| Request::new(Actor::user(u), c, now);
+//! b.handle(as_user("creator-1", Command::Accept))?;
+//! b.handle(as_user("creator-2", Command::Accept))?; // last acceptance captures
+//! b.handle(as_user("creator-1", Command::Start))?;
+//! b.handle(as_user("creator-1", Command::UploadFile { file_id: "mix.wav".into(), category: FileCategory::Final }))?;
+//! b.handle(as_user("creator-1", Command::Deliver))?; // the lead's vote passes lead-only
+//! let payouts = b.handle(as_user("client-123", Command::Approve))?;
+//! assert_eq!(payouts.len(), 2);
+//! assert_eq!(b.ledger.paid_to(&"creator-1".into()).minor(), 60_000);
+//! assert_eq!(b.ledger.paid_to(&"creator-2".into()).minor(), 40_000);
+//! assert_eq!(b.payment_status, PaymentStatus::Released);
+//! # Ok::<(), booking_core::Error>(())
+//! ```
+//!
+//! ## Choices where the SPEC is silent
+//!
+//! - The platform fee is taken on every amount released to a team,
+//!   including the part of a cancelled booking the team keeps (C2) and the
+//!   released part of a dispute resolution.
+//! - A release vote persists across revisions: it is the team's consent to
+//!   split the money, not a review of the work. A mediator's `resume-work`
+//!   starts it over.
+//! - Closing (B5) is derived from the time, not stored: a booking closes by
+//!   itself once settled and its review window is over.
+//! - Commands dated before the booking's latest event are refused
+//!   (`lifecycle.clock_went_back`): windows are measured on one timeline.
+//! - Percentages may have up to 8 decimals; JSON numbers with a fraction are
+//!   refused for percentages and amounts alike, since they went through a
+//!   float before any parser saw them.
+
+#![deny(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![deny(clippy::todo, clippy::unimplemented, clippy::unreachable)]
+
+mod booking;
+mod currency;
+mod draft;
+mod error;
+mod escrow;
+mod event;
+mod ids;
+mod lifecycle;
+mod money;
+mod policy;
+mod split;
+mod transitions;
+mod vote;
+
+pub use booking::{
+    Actor, Booking, BookingFile, BookingKind, BookingStatus, Dispute, FileCategory, Party, PaymentStatus, Payout,
+    ReleaseVote, Review, TeamChange,
+};
+pub use currency::Currency;
+pub use error::{from_json, Error, LifecycleError};
+pub use escrow::{Account, Ledger, LedgerEntry, LedgerError};
+pub use event::{Decision, Event, EventKind, PaymentEffect};
+pub use ids::{BookingId, FileId, ServiceId, UserId};
+pub use lifecycle::{
+    allowed_commands, decide, decide_create, tick, Command, NewBooking, Request, Resolution, MAX_DURATION_MINUTES,
+    MAX_TEXT_CHARS,
+};
+pub use money::{Money, MoneyError};
+pub use policy::{Policy, PolicyError, RefundTier};
+pub use split::{
+    platform_fee, Allocation, RevenueSplit, SplitError, SplitMember, LEAD_ROLE, MAX_MEMBERS, MAX_PERCENTAGE_DECIMALS,
+};
+pub use transitions::{mermaid, transition, CommandKind, Transition, TRANSITIONS};
+pub use vote::{tally, ReleaseRule, VoteOutcome};

@@ -1,0 +1,585 @@
+//! Revenue splits: validation and exact allocation (SPEC S1–S8).
+//!
+//! A [`RevenueSplit`] can only be built valid: one lead, unique users,
+//! percentages `>= 0` with at most [`MAX_PERCENTAGE_DECIMALS`] decimals that
+//! sum to exactly 100. Allocation is largest remainder on integers: each
+//! percentage is scaled once to an integer weight, so allocating is integer
+//! arithmetic with no decimal maths on the hot path.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::ids::UserId;
+use crate::money::{div_round_half_up, Money, MoneyError};
+use crate::vote::ReleaseRule;
+
+/// Most decimal places a percentage may have (`33.333333` is fine).
+pub const MAX_PERCENTAGE_DECIMALS: u32 = 8;
+/// Most members in one split.
+pub const MAX_MEMBERS: usize = 100;
+/// The role that marks the team's lead (the booking's provider).
+pub const LEAD_ROLE: &str = "lead";
+
+/// Why a split is invalid or an allocation cannot be made. Member-specific
+/// variants carry the member's position, so a UI can point at the row.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SplitError {
+    /// Fewer than 1 or more than 100 members.
+    #[error("a split needs 1 to {MAX_MEMBERS} members, got {count}")]
+    MemberCount {
+        /// How many were given.
+        count: usize,
+    },
+    /// A member without a user id or a role.
+    #[error("member {index} needs a non-empty userId and role")]
+    InvalidMember {
+        /// Position of the member.
+        index: usize,
+    },
+    /// The same user appears twice.
+    #[error("user {user_id} appears more than once (members {first} and {index})")]
+    DuplicateUser {
+        /// The user.
+        user_id: UserId,
+        /// First position.
+        first: usize,
+        /// Repeated position.
+        index: usize,
+    },
+    /// Not exactly one member has role `lead`.
+    #[error("exactly one member must have role \"lead\", found {count}")]
+    LeadCount {
+        /// How many leads.
+        count: usize,
+    },
+    /// A negative percentage.
+    #[error("member {index} ({user_id}) has a negative percentage {percentage}")]
+    NegativePercentage {
+        /// Position of the member.
+        index: usize,
+        /// The user.
+        user_id: UserId,
+        /// The percentage.
+        percentage: Decimal,
+    },
+    /// A percentage with more than [`MAX_PERCENTAGE_DECIMALS`] decimals.
+    #[error("member {index} ({user_id}) has percentage {percentage} with more than {MAX_PERCENTAGE_DECIMALS} decimal places")]
+    PercentagePrecision {
+        /// Position of the member.
+        index: usize,
+        /// The user.
+        user_id: UserId,
+        /// The percentage.
+        percentage: Decimal,
+    },
+    /// The percentages do not add up to exactly 100.
+    #[error("percentages sum to {sum}, not 100")]
+    SumNot100 {
+        /// The actual sum.
+        sum: Decimal,
+    },
+    /// A platform fee outside 0..=10 000 basis points.
+    #[error("platform fee of {bps} basis points is outside 0..=10000")]
+    FeeOutOfRange {
+        /// The fee given.
+        bps: u32,
+    },
+    /// A payout unit that is not a positive number of minor units.
+    #[error("payout unit must be a positive number of minor units, got {unit}")]
+    InvalidUnit {
+        /// The unit given.
+        unit: i64,
+    },
+    /// An amount problem (overflow).
+    #[error(transparent)]
+    Money(#[from] MoneyError),
+}
+
+impl SplitError {
+    /// The stable machine code, e.g. `"split.sum_not_100"`.
+    ///
+    /// ```
+    /// # use booking_core::*;
+    /// let err = RevenueSplit::new(vec![SplitMember::new("a", "lead", "99.99".parse().unwrap())]).unwrap_err();
+    /// assert_eq!(err.code(), "split.sum_not_100");
+    /// assert_eq!(err.to_string(), "percentages sum to 99.99, not 100");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            SplitError::MemberCount { .. } => "split.member_count",
+            SplitError::InvalidMember { .. } => "split.invalid_member",
+            SplitError::DuplicateUser { .. } => "split.duplicate_user",
+            SplitError::LeadCount { .. } => "split.lead_count",
+            SplitError::NegativePercentage { .. } => "split.negative_percentage",
+            SplitError::PercentagePrecision { .. } => "split.percentage_precision",
+            SplitError::SumNot100 { .. } => "split.sum_not_100",
+            SplitError::FeeOutOfRange { .. } => "split.fee_out_of_range",
+            SplitError::InvalidUnit { .. } => "split.invalid_unit",
+            SplitError::Money(e) => e.code(),
+        }
+    }
+
+    /// The position of the member the error is about, if it is about one.
+    ///
+    /// ```
+    /// # use booking_core::*;
+    /// let err = RevenueSplit::new(vec![
+    ///     SplitMember::new("a", "lead", 100.into()),
+    ///     SplitMember::new("a", "mixer", 0.into()),
+    /// ]).unwrap_err();
+    /// assert_eq!(err.member_index(), Some(1));
+    /// ```
+    pub fn member_index(&self) -> Option<usize> {
+        match self {
+            SplitError::InvalidMember { index }
+            | SplitError::DuplicateUser { index, .. }
+            | SplitError::NegativePercentage { index, .. }
+            | SplitError::PercentagePrecision { index, .. } => Some(*index),
+            _ => None,
+        }
+    }
+}
+
+/// One member of a split (S1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SplitMember {
+    /// The member.
+    pub user_id: UserId,
+    /// `"lead"` for the provider; any other label for the rest.
+    pub role: String,
+    /// Share of the distributable amount, exact (`"33.33"` or `60`).
+    #[serde(serialize_with = "ser_percentage", deserialize_with = "de_percentage")]
+    pub percentage: Decimal,
+    /// Where the payment gateway sends this member's money (for example a
+    /// Stripe connected account id). Opaque to the core.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payout_account: Option<String>,
+}
+
+impl SplitMember {
+    /// A member without a payout account.
+    ///
+    /// ```
+    /// let m = booking_core::SplitMember::new("creator-1", "lead", 60.into());
+    /// assert!(m.is_lead());
+    /// ```
+    pub fn new(user_id: impl Into<UserId>, role: impl Into<String>, percentage: Decimal) -> Self {
+        SplitMember { user_id: user_id.into(), role: role.into(), percentage, payout_account: None }
+    }
+
+    /// Sets the payout account.
+    ///
+    /// ```
+    /// let m = booking_core::SplitMember::new("c", "lead", 100.into()).with_payout_account("acct_1");
+    /// assert_eq!(m.payout_account.as_deref(), Some("acct_1"));
+    /// ```
+    pub fn with_payout_account(mut self, account: impl Into<String>) -> Self {
+        self.payout_account = Some(account.into());
+        self
+    }
+
+    /// `true` when the role is `lead`.
+    ///
+    /// ```
+    /// assert!(!booking_core::SplitMember::new("c", "mixer", 1.into()).is_lead());
+    /// ```
+    pub fn is_lead(&self) -> bool {
+        self.role == LEAD_ROLE
+    }
+}
+
+/// A validated team split: members plus the seed's `autoSplit` and
+/// `escrowReleaseRule` (JSON: `{"splits": [...], "autoSplit": true,
+/// "escrowReleaseRule": "majority"}`).
+///
+/// ```
+/// use booking_core::{Currency, Money, RevenueSplit, SplitMember};
+/// let split = RevenueSplit::new(vec![
+///     SplitMember::new("creator-1", "lead", 60.into()),
+///     SplitMember::new("creator-2", "mix-engineer", 40.into()),
+/// ])?;
+/// let alloc = split.allocate(Money::from_minor(100_000, Currency::USD), 0)?;
+/// assert_eq!(alloc.parts[0].minor(), 60_000);
+/// assert_eq!(alloc.parts[1].minor(), 40_000);
+/// # Ok::<(), booking_core::SplitError>(())
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct RevenueSplit {
+    members: Vec<SplitMember>,
+    auto_split: bool,
+    release_rule: ReleaseRule,
+    lead: usize,
+    /// `percentage × 10^scale`, one per member.
+    weights: Vec<u64>,
+    /// `100 × 10^scale`: the sum of the weights.
+    total_weight: u64,
+}
+
+/// What an allocation produced: the platform fee, one part per member (in
+/// member order), and whatever could not be paid in whole payout units (S8).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allocation {
+    /// The platform's fee, taken first (S3).
+    pub fee: Money,
+    /// Each member's part, aligned with [`RevenueSplit::members`].
+    pub parts: Vec<Money>,
+    /// The part of the distributable amount smaller than one payout unit;
+    /// always zero for an allocation in minor units.
+    pub unallocated: Money,
+}
+
+impl RevenueSplit {
+    /// Validates members (S1, S2) with `autoSplit: true` and the `lead-only`
+    /// release rule; see [`RevenueSplit::with_auto_split`] and
+    /// [`RevenueSplit::with_release_rule`].
+    ///
+    /// ```
+    /// # use booking_core::*;
+    /// let bad = RevenueSplit::new(vec![
+    ///     SplitMember::new("a", "lead", "33.33".parse().unwrap()),
+    ///     SplitMember::new("b", "collaborator", "33.33".parse().unwrap()),
+    ///     SplitMember::new("c", "collaborator", "33.33".parse().unwrap()),
+    /// ]);
+    /// assert_eq!(bad.unwrap_err().to_string(), "percentages sum to 99.99, not 100");
+    /// ```
+    pub fn new(members: Vec<SplitMember>) -> Result<RevenueSplit, SplitError> {
+        if members.is_empty() || members.len() > MAX_MEMBERS {
+            return Err(SplitError::MemberCount { count: members.len() });
+        }
+        let mut sum = Decimal::ZERO;
+        let mut scale = 0;
+        for (index, m) in members.iter().enumerate() {
+            if m.user_id.as_str().trim().is_empty() || m.role.trim().is_empty() {
+                return Err(SplitError::InvalidMember { index });
+            }
+            if let Some(first) = members[..index].iter().position(|o| o.user_id == m.user_id) {
+                return Err(SplitError::DuplicateUser { user_id: m.user_id.clone(), first, index });
+            }
+            if m.percentage.is_sign_negative() && !m.percentage.is_zero() {
+                return Err(SplitError::NegativePercentage {
+                    index,
+                    user_id: m.user_id.clone(),
+                    percentage: m.percentage,
+                });
+            }
+            let p = m.percentage.normalize();
+            if p.scale() > MAX_PERCENTAGE_DECIMALS || p > Decimal::ONE_HUNDRED {
+                return Err(if p.scale() > MAX_PERCENTAGE_DECIMALS {
+                    SplitError::PercentagePrecision { index, user_id: m.user_id.clone(), percentage: m.percentage }
+                } else {
+                    SplitError::SumNot100 { sum: members.iter().map(|m| m.percentage).sum() }
+                });
+            }
+            scale = scale.max(p.scale());
+            sum += p;
+        }
+        if sum != Decimal::ONE_HUNDRED {
+            return Err(SplitError::SumNot100 { sum: sum.normalize() });
+        }
+        let leads: Vec<usize> = (0..members.len()).filter(|&i| members[i].is_lead()).collect();
+        let [lead] = leads[..] else {
+            return Err(SplitError::LeadCount { count: leads.len() });
+        };
+        let factor = Decimal::from(10_u64.pow(scale));
+        let weights = members
+            .iter()
+            .map(|m| (m.percentage * factor).to_u64())
+            .collect::<Option<Vec<u64>>>()
+            .ok_or(SplitError::SumNot100 { sum })?;
+        let total_weight = 100 * 10_u64.pow(scale);
+        Ok(RevenueSplit { members, auto_split: true, release_rule: ReleaseRule::LeadOnly, lead, weights, total_weight })
+    }
+
+    /// A one-member split for a solo booking: the provider gets 100 %.
+    ///
+    /// ```
+    /// # use booking_core::*;
+    /// let s = RevenueSplit::solo("provider-1");
+    /// assert_eq!(s.lead().user_id.as_str(), "provider-1");
+    /// ```
+    pub fn solo(provider: impl Into<UserId>) -> RevenueSplit {
+        let member = SplitMember::new(provider, LEAD_ROLE, Decimal::ONE_HUNDRED);
+        RevenueSplit {
+            members: vec![member],
+            auto_split: true,
+            release_rule: ReleaseRule::LeadOnly,
+            lead: 0,
+            weights: vec![100],
+            total_weight: 100,
+        }
+    }
+
+    /// Sets `autoSplit` (S9).
+    ///
+    /// ```
+    /// # use booking_core::*;
+    /// assert!(!RevenueSplit::solo("p").with_auto_split(false).auto_split());
+    /// ```
+    pub fn with_auto_split(mut self, auto_split: bool) -> Self {
+        self.auto_split = auto_split;
+        self
+    }
+
+    /// Sets the `escrowReleaseRule` (R1).
+    ///
+    /// ```
+    /// # use booking_core::*;
+    /// let s = RevenueSplit::solo("p").with_release_rule(ReleaseRule::Majority);
+    /// assert_eq!(s.release_rule(), ReleaseRule::Majority);
+    /// ```
+    pub fn with_release_rule(mut self, rule: ReleaseRule) -> Self {
+        self.release_rule = rule;
+        self
+    }
+
+    /// The members, in the order given.
+    ///
+    /// ```
+    /// # use booking_core::*;
+    /// assert_eq!(RevenueSplit::solo("p").members().len(), 1);
+    /// ```
+    pub fn members(&self) -> &[SplitMember] {
+        &self.members
+    }
+
+    /// The lead (the booking's provider).
+    ///
+    /// ```
+    /// # use booking_core::*;
+    /// assert!(RevenueSplit::solo("p").lead().is_lead());
+    /// ```
+    pub fn lead(&self) -> &SplitMember {
+        &self.members[self.lead]
+    }
+
+    /// `autoSplit`: pay members at release (`true`) or keep the money in
+    /// the team's pending balance until the lead distributes (`false`).
+    ///
+    /// ```
+    /// # use booking_core::*;
+    /// assert!(RevenueSplit::solo("p").auto_split());
+    /// ```
+    pub fn auto_split(&self) -> bool {
+        self.auto_split
+    }
+
+    /// The release rule.
+    ///
+    /// ```
+    /// # use booking_core::*;
+    /// assert_eq!(RevenueSplit::solo("p").release_rule(), ReleaseRule::LeadOnly);
+    /// ```
+    pub fn release_rule(&self) -> ReleaseRule {
+        self.release_rule
+    }
+
+    /// The member with this user id.
+    ///
+    /// ```
+    /// # use booking_core::*;
+    /// assert!(RevenueSplit::solo("p").member(&"p".into()).is_some());
+    /// ```
+    pub fn member(&self, user: &UserId) -> Option<&SplitMember> {
+        self.members.iter().find(|m| &m.user_id == user)
+    }
+
+    /// The user ids of the team, lead included.
+    ///
+    /// ```
+    /// # use booking_core::*;
+    /// assert_eq!(RevenueSplit::solo("p").user_ids(), vec![UserId::from("p")]);
+    /// ```
+    pub fn user_ids(&self) -> Vec<UserId> {
+        self.members.iter().map(|m| m.user_id.clone()).collect()
+    }
+
+    /// Takes the platform fee of `fee_bps` basis points (S3), then allocates
+    /// the rest by largest remainder (S4). Negative totals (reversals)
+    /// allocate the absolute value and negate (S6).
+    ///
+    /// ```
+    /// # use booking_core::*;
+    /// let s = RevenueSplit::new(vec![
+    ///     SplitMember::new("a", "lead", "33.33".parse().unwrap()),
+    ///     SplitMember::new("b", "x", "33.33".parse().unwrap()),
+    ///     SplitMember::new("c", "x", "33.34".parse().unwrap()),
+    /// ])?;
+    /// let a = s.allocate(Money::from_minor(10_000, Currency::USD), 500)?;
+    /// assert_eq!(a.fee.minor(), 500);
+    /// let parts: Vec<i64> = a.parts.iter().map(|m| m.minor()).collect();
+    /// assert_eq!(parts, [3167, 3166, 3167]);
+    /// # Ok::<(), booking_core::SplitError>(())
+    /// ```
+    pub fn allocate(&self, total: Money, fee_bps: u32) -> Result<Allocation, SplitError> {
+        self.allocate_in_units(total, fee_bps, 1)
+    }
+
+    /// Like [`RevenueSplit::allocate`], but pays in whole `unit`s of minor
+    /// units (S8), for a gateway that moves HUF only in whole hundreds or KWD
+    /// in tens. The rule is applied to `D / unit`; what is left over is
+    /// reported in [`Allocation::unallocated`], never dropped.
+    ///
+    /// ```
+    /// # use booking_core::*;
+    /// let s = RevenueSplit::new(vec![
+    ///     SplitMember::new("a", "lead", 50.into()),
+    ///     SplitMember::new("b", "x", 50.into()),
+    /// ])?;
+    /// let a = s.allocate_in_units(Money::from_minor(1_050, Currency::USD), 0, 100)?;
+    /// assert_eq!((a.parts[0].minor(), a.parts[1].minor()), (500, 500));
+    /// assert_eq!(a.unallocated.minor(), 50);
+    /// # Ok::<(), booking_core::SplitError>(())
+    /// ```
+    pub fn allocate_in_units(&self, total: Money, fee_bps: u32, unit: i64) -> Result<Allocation, SplitError> {
+        if fee_bps > 10_000 {
+            return Err(SplitError::FeeOutOfRange { bps: fee_bps });
+        }
+        if unit <= 0 {
+            return Err(SplitError::InvalidUnit { unit });
+        }
+        let currency = total.currency();
+        let fee = platform_fee(total, fee_bps);
+        let distributable = i128::from(total.minor()) - i128::from(fee.minor());
+        let sign = distributable.signum();
+        let units = distributable.abs() / i128::from(unit);
+        let leftover = (distributable.abs() % i128::from(unit)) * sign;
+        let mut parts = Vec::with_capacity(self.members.len());
+        largest_remainder(units, &self.weights, self.total_weight, self.lead, &mut parts);
+        let parts = parts
+            .into_iter()
+            .map(|p| to_money(p * i128::from(unit) * sign, currency))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Allocation { fee, parts, unallocated: to_money(leftover, currency)? })
+    }
+}
+
+/// The platform fee on `total`: `round_half_up(total × bps / 10 000)`,
+/// mirrored for negative totals (S3).
+///
+/// ```
+/// # use booking_core::*;
+/// assert_eq!(platform_fee(Money::from_minor(1_999, Currency::USD), 2_000).minor(), 400);
+/// ```
+pub fn platform_fee(total: Money, fee_bps: u32) -> Money {
+    let fee = div_round_half_up(i128::from(total.minor()) * i128::from(fee_bps), 10_000);
+    // |fee| <= |total| because bps <= 10 000, so this always fits.
+    Money::from_minor(i64::try_from(fee).unwrap_or(total.minor()), total.currency())
+}
+
+fn to_money(minor: i128, currency: crate::Currency) -> Result<Money, SplitError> {
+    let minor = i64::try_from(minor).map_err(|_| MoneyError::Overflow)?;
+    Ok(Money::from_minor(minor, currency))
+}
+
+/// Largest remainder over integer weights (S4). `amount >= 0`; pushes one
+/// part per weight into `out`. Ties on the remainder go to the larger weight,
+/// then the lead, then the earlier member.
+fn largest_remainder(amount: i128, weights: &[u64], total_weight: u64, lead: usize, out: &mut Vec<i128>) {
+    let total = u128::from(total_weight);
+    let amount = amount.unsigned_abs();
+    let mut given: u128 = 0;
+    let mut remainders: Vec<(u128, usize)> = Vec::with_capacity(weights.len());
+    for (i, &w) in weights.iter().enumerate() {
+        let exact = amount * u128::from(w);
+        let floor = exact / total;
+        given += floor;
+        out.push(floor as i128);
+        remainders.push((exact % total, i));
+    }
+    let leftover = (amount - given) as usize;
+    if leftover == 0 {
+        return;
+    }
+    let rank = |a: &(u128, usize), b: &(u128, usize)| -> Ordering {
+        b.0.cmp(&a.0).then(weights[b.1].cmp(&weights[a.1])).then((b.1 == lead).cmp(&(a.1 == lead))).then(a.1.cmp(&b.1))
+    };
+    if leftover < remainders.len() {
+        remainders.select_nth_unstable_by(leftover, rank);
+    }
+    for &(_, i) in remainders.iter().take(leftover) {
+        out[i] += 1;
+    }
+}
+
+/// JSON shape of a split, validated on the way in.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SplitRepr {
+    splits: Vec<SplitMember>,
+    #[serde(default = "yes")]
+    auto_split: bool,
+    #[serde(default)]
+    escrow_release_rule: ReleaseRule,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Serialize for RevenueSplit {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        SplitRepr { splits: self.members.clone(), auto_split: self.auto_split, escrow_release_rule: self.release_rule }
+            .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for RevenueSplit {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let repr = SplitRepr::deserialize(d)?;
+        Ok(RevenueSplit::new(repr.splits)
+            .map_err(de::Error::custom)?
+            .with_auto_split(repr.auto_split)
+            .with_release_rule(repr.escrow_release_rule))
+    }
+}
+
+impl fmt::Debug for RevenueSplit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RevenueSplit")
+            .field("members", &self.members)
+            .field("auto_split", &self.auto_split)
+            .field("release_rule", &self.release_rule)
+            .finish()
+    }
+}
+
+fn ser_percentage<S: Serializer>(p: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&p.normalize().to_string())
+}
+
+/// Percentages arrive as decimal strings (`"33.33"`) or JSON integers
+/// (`60`). A JSON number with a fraction is refused: it has already been
+/// through a float by the time it reaches any parser.
+fn de_percentage<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+    struct V;
+    impl de::Visitor<'_> for V {
+        type Value = Decimal;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a percentage as a decimal string like \"33.33\" or an integer")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
+            let ok = !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-');
+            ok.then(|| Decimal::from_str_exact(v).ok())
+                .flatten()
+                .ok_or_else(|| E::custom(format!("percentage {v:?} is not a decimal number")))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
+            Ok(Decimal::from(v))
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
+            Ok(Decimal::from(v))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
+            Err(E::custom(format!(
+                "percentage {v} is a floating-point number; write it as a string such as \"{v}\" so it stays exact"
+            )))
+        }
+    }
+    d.deserialize_any(V)
+}
