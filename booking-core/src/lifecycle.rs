@@ -805,8 +805,8 @@ fn check_vote_open(b: &Booking, user: Option<&UserId>) -> Result<(), LifecycleEr
     if b.vote.outcome.is_decided() {
         return closed("the vote is already decided");
     }
-    if matches!(b.payment_status, crate::PaymentStatus::Released) {
-        return closed("escrow has been released");
+    if b.ledger.escrow().is_zero() {
+        return closed("nothing is left in escrow to release");
     }
     if user.is_none_or(|u| b.revenue_split.member(u).is_none()) {
         return closed("only team members vote");

@@ -1,0 +1,97 @@
+//! Fixtures shared by the integration tests.
+#![allow(dead_code)]
+
+use booking_core::*;
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+
+pub fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap()
+}
+
+pub fn hours(h: i64) -> TimeDelta {
+    TimeDelta::hours(h)
+}
+
+pub fn usd(minor: i64) -> Money {
+    Money::from_minor(minor, Currency::USD)
+}
+
+pub fn pct(s: &str) -> rust_decimal::Decimal {
+    s.parse().unwrap()
+}
+
+/// A solo booking of 100.00 USD scheduled 72 h after t0 for 2 h.
+pub fn solo() -> Booking {
+    solo_with(Policy::standard())
+}
+
+pub fn solo_with(policy: Policy) -> Booking {
+    let new = NewBooking::solo("b1", "client", "lead", usd(10_000), t0() + hours(72), 120).with_policy(policy);
+    Booking::create(new, t0()).unwrap().0
+}
+
+/// A split booking of 1000.00 USD: lead 50 %, m1 30 %, m2 20 %.
+pub fn team(rule: ReleaseRule, auto_split: bool) -> RevenueSplit {
+    RevenueSplit::new(vec![
+        SplitMember::new("lead", "lead", pct("50")).with_payout_account("acct_lead"),
+        SplitMember::new("m1", "collaborator", pct("30")),
+        SplitMember::new("m2", "mix-engineer", pct("20")),
+    ])
+    .unwrap()
+    .with_release_rule(rule)
+    .with_auto_split(auto_split)
+}
+
+pub fn split(rule: ReleaseRule, auto_split: bool) -> Booking {
+    split_with(team(rule, auto_split), Policy::standard())
+}
+
+pub fn split_with(team: RevenueSplit, policy: Policy) -> Booking {
+    let new = NewBooking::split("b2", "client", team, usd(100_000), t0() + hours(72), 120).with_policy(policy);
+    Booking::create(new, t0()).unwrap().0
+}
+
+pub fn user(u: &str) -> Actor {
+    Actor::user(u)
+}
+
+pub fn mediator() -> Actor {
+    Actor::Mediator("mediator".into())
+}
+
+/// Sends a command at `t0 + at_hours`, expecting success.
+pub fn ok(b: &mut Booking, actor: Actor, command: Command, at_hours: i64) -> Vec<PaymentEffect> {
+    let req = Request::new(actor.clone(), command.clone(), t0() + hours(at_hours));
+    b.handle(req).unwrap_or_else(|e| panic!("{actor} {command:?}: {e}"))
+}
+
+/// Sends a command expecting a refusal with `code`; checks nothing changed.
+pub fn refused(b: &Booking, actor: Actor, command: Command, at_hours: i64, code: &str) {
+    let before = b.clone();
+    let err = decide(b, &Request::new(actor, command, t0() + hours(at_hours))).unwrap_err();
+    assert_eq!(err.code(), code, "{err}");
+    assert_eq!(*b, before);
+}
+
+pub fn final_file(b: &mut Booking, id: &str, at_hours: i64) {
+    ok(b, user("lead"), Command::UploadFile { file_id: id.into(), category: FileCategory::Final }, at_hours);
+}
+
+/// Confirms (solo) or has every member accept (split), starts and
+/// delivers with a final file.
+pub fn deliver(b: &mut Booking) {
+    if b.is_split() {
+        for m in b.team_members() {
+            ok(b, user(m.as_str()), Command::Accept, 1);
+        }
+    } else {
+        ok(b, user("lead"), Command::Confirm, 1);
+    }
+    ok(b, user("lead"), Command::Start, 72);
+    final_file(b, "final-1", 73);
+    ok(b, user("lead"), Command::Deliver, 74);
+}
+
+pub fn check_money(b: &Booking) {
+    b.ledger.check().unwrap();
+}
