@@ -27,6 +27,18 @@ pub enum Account {
     Member(UserId),
 }
 
+impl std::fmt::Display for Account {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Account::Client => f.write_str("client"),
+            Account::Escrow => f.write_str("escrow"),
+            Account::Platform => f.write_str("platform"),
+            Account::TeamPending => f.write_str("team pending"),
+            Account::Member(u) => write!(f, "member {u}"),
+        }
+    }
+}
+
 /// One balanced movement of money.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

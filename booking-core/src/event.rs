@@ -409,3 +409,56 @@ impl Booking {
 fn corrupt(what: &str) -> LifecycleError {
     LifecycleError::Corrupt { reason: format!("the history holds {what}") }
 }
+
+impl std::fmt::Display for EventKind {
+    /// One line a person can read in a timeline.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EventKind::Created { booking } => write!(f, "booked \"{}\" for {}", booking.title, booking.price),
+            EventKind::StatusChanged { from, to } => write!(f, "status {from} → {to}"),
+            EventKind::PaymentStatusChanged { from, to } => write!(f, "payment {from} → {to}"),
+            EventKind::MemberAccepted { user_id } => write!(f, "{user_id} accepted"),
+            EventKind::Delivered => f.write_str("delivered"),
+            EventKind::RevisionRequested { feedback } => write!(f, "revision requested: {feedback}"),
+            EventKind::Approved => f.write_str("approved"),
+            EventKind::Cancelled { reason: Some(r) } => write!(f, "cancelled: {r}"),
+            EventKind::Cancelled { reason: None } => f.write_str("cancelled"),
+            EventKind::DisputeRaised { dispute } => write!(f, "dispute raised: {}", dispute.reason),
+            EventKind::DisputeResolved { resolution } => write!(f, "dispute resolved: {resolution:?}"),
+            EventKind::VoteCast { user_id, approve } => {
+                write!(f, "{user_id} voted to {} the release", if *approve { "approve" } else { "reject" })
+            }
+            EventKind::VoteWindowOpened { ends_at } => write!(f, "release vote open until {ends_at}"),
+            EventKind::VoteDecided { outcome } => write!(f, "release vote {outcome:?}"),
+            EventKind::VoteReset => f.write_str("release vote reset"),
+            EventKind::TeamChangeProposed { .. } => f.write_str("team change proposed"),
+            EventKind::TeamChangeAccepted { user_id } => write!(f, "{user_id} accepted the team change"),
+            EventKind::TeamChanged { split, .. } => write!(f, "team is now {} members", split.members().len()),
+            EventKind::FileUploaded { file } => write!(f, "file {} ({:?})", file.file_id, file.category),
+            EventKind::ReviewSubmitted { review } => write!(f, "{} rated {}★", review.author, review.rating),
+            EventKind::Posted { entry } => write!(f, "{} {} → {}", entry.amount, entry.from, entry.to),
+            EventKind::PayoutsHeld { payouts } => write!(f, "{} shares held for distribution", payouts.len()),
+            EventKind::PayoutsDistributed => f.write_str("pending shares distributed"),
+        }
+    }
+}
+
+impl std::fmt::Display for Event {
+    /// `2026-06-01 09:00 UTC  client-123  status pending → confirmed  (notes)`
+    ///
+    /// ```
+    /// # use booking_core::*;
+    /// # use chrono::{TimeDelta, TimeZone, Utc};
+    /// # let now = Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap();
+    /// let (b, _) = Booking::create(NewBooking::solo("b", "c", "p", Money::parse("1 USD")?, now + TimeDelta::days(3), 90), now)?;
+    /// assert_eq!(b.history[1].to_string(), "2026-06-01 09:00 UTC  c  payment unpaid → authorized");
+    /// # Ok::<(), booking_core::Error>(())
+    /// ```
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}  {}  {}", self.at.format("%Y-%m-%d %H:%M UTC"), self.actor, self.kind)?;
+        if let Some(notes) = &self.notes {
+            write!(f, "  ({notes})")?;
+        }
+        Ok(())
+    }
+}

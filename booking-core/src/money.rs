@@ -378,15 +378,28 @@ impl<'de> Deserialize<'de> for Money {
     }
 }
 
-/// Rounds `numerator / denominator` half up (away from zero on a tie, for
-/// either sign). `denominator` must be positive.
-pub(crate) fn div_round_half_up(numerator: i128, denominator: i128) -> i128 {
-    let q = numerator / denominator;
-    let r = numerator % denominator;
-    if r.abs() * 2 >= denominator {
-        q + numerator.signum()
-    } else {
-        q
+/// `round_half_up(value × numerator / denominator)` (away from zero on a
+/// tie, for either sign), in 64-bit arithmetic when the product fits and
+/// 128-bit otherwise. `denominator` must be positive.
+pub(crate) fn mul_div_round_half_up(value: i64, numerator: i64, denominator: i64) -> i128 {
+    match value.checked_mul(numerator) {
+        Some(product) => i128::from(round_div(product, denominator)),
+        None => round_div(i128::from(value) * i128::from(numerator), i128::from(denominator)),
+    }
+}
+
+fn round_div<T>(n: T, d: T) -> T
+where
+    T: Copy + PartialOrd + std::ops::Div<Output = T> + std::ops::Rem<Output = T> + std::ops::Add<Output = T>,
+    T: std::ops::Sub<Output = T> + From<i8>,
+{
+    let (q, r) = (n / d, n % d);
+    let zero = T::from(0);
+    let twice = if r < zero { zero - r - r } else { r + r };
+    match (twice >= d, n < zero) {
+        (true, true) => q - T::from(1),
+        (true, false) => q + T::from(1),
+        (false, _) => q,
     }
 }
 
@@ -456,11 +469,13 @@ mod tests {
     }
 
     #[test]
-    fn round_half_up_is_symmetric() {
-        assert_eq!(div_round_half_up(5, 10), 1);
-        assert_eq!(div_round_half_up(4, 10), 0);
-        assert_eq!(div_round_half_up(-5, 10), -1);
-        assert_eq!(div_round_half_up(15, 10), 2);
-        assert_eq!(div_round_half_up(-14, 10), -1);
+    fn round_half_up_is_symmetric_in_both_widths() {
+        for (v, n, d, want) in
+            [(5, 1, 10, 1), (4, 1, 10, 0), (-5, 1, 10, -1), (15, 1, 10, 2), (-14, 1, 10, -1), (1999, 2000, 10_000, 400)]
+        {
+            assert_eq!(mul_div_round_half_up(v, n, d), want, "{v}×{n}/{d}");
+        }
+        assert_eq!(mul_div_round_half_up(i64::MAX, 10_000, 10_000), i128::from(i64::MAX));
+        assert_eq!(mul_div_round_half_up(i64::MIN, 5_000, 10_000), i128::from(i64::MIN / 2));
     }
 }

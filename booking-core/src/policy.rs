@@ -8,7 +8,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::money::{div_round_half_up, Money};
+use crate::money::{mul_div_round_half_up, Money};
 
 /// Why a policy is invalid.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -289,8 +289,7 @@ impl Policy {
     /// assert_eq!(refund.minor(), 749); // 75 % of 9.99 = 7.4925, half up
     /// ```
     pub fn cancellation_refund(&self, captured: Money, now: DateTime<Utc>, scheduled: DateTime<Utc>) -> Money {
-        let bps = i128::from(self.refund_bps(now, scheduled));
-        let minor = div_round_half_up(i128::from(captured.minor()) * bps, 10_000);
+        let minor = mul_div_round_half_up(captured.minor(), i64::from(self.refund_bps(now, scheduled)), 10_000);
         // |refund| <= |captured| since bps <= 10 000.
         Money::from_minor(i64::try_from(minor).unwrap_or(captured.minor()), captured.currency())
     }

@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::ids::UserId;
-use crate::money::{div_round_half_up, Money, MoneyError};
+use crate::money::{mul_div_round_half_up, Money, MoneyError};
 use crate::vote::ReleaseRule;
 
 /// Most decimal places a percentage may have (`33.333333` is fine).
@@ -219,6 +219,8 @@ pub struct RevenueSplit {
     weights: Vec<u64>,
     /// `100 × 10^scale`: the sum of the weights.
     total_weight: u64,
+    /// The largest weight, to pick 64-bit arithmetic when it cannot overflow.
+    max_weight: u64,
 }
 
 /// What an allocation produced: the platform fee, one part per member (in
@@ -293,7 +295,16 @@ impl RevenueSplit {
             .collect::<Option<Vec<u64>>>()
             .ok_or(SplitError::SumNot100 { sum })?;
         let total_weight = 100 * 10_u64.pow(scale);
-        Ok(RevenueSplit { members, auto_split: true, release_rule: ReleaseRule::LeadOnly, lead, weights, total_weight })
+        let max_weight = weights.iter().copied().max().unwrap_or(0);
+        Ok(RevenueSplit {
+            members,
+            auto_split: true,
+            release_rule: ReleaseRule::LeadOnly,
+            lead,
+            weights,
+            total_weight,
+            max_weight,
+        })
     }
 
     /// A one-member split for a solo booking: the provider gets 100 %.
@@ -312,6 +323,7 @@ impl RevenueSplit {
             lead: 0,
             weights: vec![100],
             total_weight: 100,
+            max_weight: 100,
         }
     }
 
@@ -447,17 +459,55 @@ impl RevenueSplit {
         let fee = platform_fee(total, fee_bps);
         let distributable = i128::from(total.minor()) - i128::from(fee.minor());
         let sign = distributable.signum();
-        let units = distributable.abs() / i128::from(unit);
-        let leftover = (distributable.abs() % i128::from(unit)) * sign;
+        let unit = i128::from(unit);
+        let (units, leftover) = if unit == 1 {
+            (distributable.unsigned_abs(), 0) // skips a 128-bit division
+        } else {
+            (distributable.unsigned_abs() / unit.unsigned_abs(), (distributable.abs() % unit) * sign)
+        };
+        let step = unit * sign;
         let mut parts = Vec::with_capacity(self.members.len());
-        largest_remainder(units, &self.weights, self.total_weight, self.lead, &mut parts);
-        let parts = parts
-            .into_iter()
-            .map(|p| to_money(p * i128::from(unit) * sign, currency))
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut scratch = [(0u64, 0usize); SMALL];
+        let mut heap = Vec::new();
+        let ranks = if self.members.len() <= SMALL {
+            &mut scratch[..self.members.len()]
+        } else {
+            heap.resize(self.members.len(), (0, 0));
+            &mut heap[..]
+        };
+        // |floor × unit| <= |D| <= 2^63, so this fits; the flag is defensive.
+        let mut overflow = false;
+        let extra = largest_remainder(units, &self.weights, self.total_weight, self.max_weight, ranks, |floor| {
+            let minor = i64::try_from(floor as i128 * step).unwrap_or_else(|_| {
+                overflow = true;
+                0
+            });
+            parts.push(Money::from_minor(minor, currency));
+        });
+        if overflow {
+            return Err(MoneyError::Overflow.into());
+        }
+        let (ranks, lead, weights) = (ranks, self.lead, &self.weights);
+        if extra > 0 {
+            let rank = |a: &(u64, usize), b: &(u64, usize)| -> Ordering {
+                b.0.cmp(&a.0)
+                    .then(weights[b.1].cmp(&weights[a.1]))
+                    .then((b.1 == lead).cmp(&(a.1 == lead)))
+                    .then(a.1.cmp(&b.1))
+            };
+            if extra < ranks.len() {
+                ranks.select_nth_unstable_by(extra, rank);
+            }
+            for &(_, i) in ranks.iter().take(extra) {
+                parts[i] = to_money(i128::from(parts[i].minor()) + step, currency)?;
+            }
+        }
         Ok(Allocation { fee, parts, unallocated: to_money(leftover, currency)? })
     }
 }
+
+/// Members up to this many rank their remainders on the stack.
+const SMALL: usize = 16;
 
 /// The platform fee on `total`: `round_half_up(total × bps / 10 000)`,
 /// mirrored for negative totals (S3).
@@ -467,7 +517,7 @@ impl RevenueSplit {
 /// assert_eq!(platform_fee(Money::from_minor(1_999, Currency::USD), 2_000).minor(), 400);
 /// ```
 pub fn platform_fee(total: Money, fee_bps: u32) -> Money {
-    let fee = div_round_half_up(i128::from(total.minor()) * i128::from(fee_bps), 10_000);
+    let fee = mul_div_round_half_up(total.minor(), i64::from(fee_bps), 10_000);
     // |fee| <= |total| because bps <= 10 000, so this always fits.
     Money::from_minor(i64::try_from(fee).unwrap_or(total.minor()), total.currency())
 }
@@ -477,34 +527,40 @@ fn to_money(minor: i128, currency: crate::Currency) -> Result<Money, SplitError>
     Ok(Money::from_minor(minor, currency))
 }
 
-/// Largest remainder over integer weights (S4). `amount >= 0`; pushes one
-/// part per weight into `out`. Ties on the remainder go to the larger weight,
-/// then the lead, then the earlier member.
-fn largest_remainder(amount: i128, weights: &[u64], total_weight: u64, lead: usize, out: &mut Vec<i128>) {
-    let total = u128::from(total_weight);
-    let amount = amount.unsigned_abs();
+/// Largest remainder over integer weights (S4), first pass: hands each
+/// member's floor to `floor` in order, fills `ranks` with each member's
+/// remainder (as a fraction of `total_weight`) and returns how many units
+/// are left for the members with the largest remainders. Ties are ranked
+/// by the caller: larger weight, then the lead, then list order.
+///
+/// Amounts whose products fit in 64 bits (any realistic price) use
+/// hardware division; larger ones fall back to 128 bits.
+fn largest_remainder(
+    amount: u128,
+    weights: &[u64],
+    total_weight: u64,
+    max_weight: u64,
+    ranks: &mut [(u64, usize)],
+    mut floor: impl FnMut(u128),
+) -> usize {
     let mut given: u128 = 0;
-    let mut remainders: Vec<(u128, usize)> = Vec::with_capacity(weights.len());
+    let fast = u64::try_from(amount).ok().and_then(|a| a.checked_mul(max_weight)).is_some();
     for (i, &w) in weights.iter().enumerate() {
-        let exact = amount * u128::from(w);
-        let floor = exact / total;
-        given += floor;
-        out.push(floor as i128);
-        remainders.push((exact % total, i));
+        let (f, r) = if fast {
+            let exact = amount as u64 * w;
+            (u128::from(exact / total_weight), exact % total_weight)
+        } else {
+            let exact = amount * u128::from(w);
+            let total = u128::from(total_weight);
+            // The remainder is below `total_weight`, so it fits in 64 bits.
+            (exact / total, (exact % total) as u64)
+        };
+        given += f;
+        ranks[i] = (r, i);
+        floor(f);
     }
-    let leftover = (amount - given) as usize;
-    if leftover == 0 {
-        return;
-    }
-    let rank = |a: &(u128, usize), b: &(u128, usize)| -> Ordering {
-        b.0.cmp(&a.0).then(weights[b.1].cmp(&weights[a.1])).then((b.1 == lead).cmp(&(a.1 == lead))).then(a.1.cmp(&b.1))
-    };
-    if leftover < remainders.len() {
-        remainders.select_nth_unstable_by(leftover, rank);
-    }
-    for &(_, i) in remainders.iter().take(leftover) {
-        out[i] += 1;
-    }
+    // Each remainder is below one unit, so fewer than `weights.len()` are left.
+    (amount - given) as usize
 }
 
 /// JSON shape of a split, validated on the way in.
