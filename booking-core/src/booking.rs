@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
@@ -369,9 +370,10 @@ pub struct Booking {
     pub approved_at: Option<DateTime<Utc>>,
     /// Time of the latest revision request.
     pub revision_requested_at: Option<DateTime<Utc>>,
-    /// The policy the booking was created under (B7).
+    /// The policy the booking was created under (B7), shared with the
+    /// request it came from.
     #[serde(deserialize_with = "crate::policy::deserialize_valid")]
-    pub policy: Policy,
+    pub policy: Arc<Policy>,
     /// Revisions left (B3).
     pub revisions_remaining: u32,
     /// Team members who accepted (split bookings).

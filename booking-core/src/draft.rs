@@ -12,7 +12,7 @@ use crate::booking::{Booking, BookingStatus, Dispute, PaymentStatus, Payout};
 use crate::error::LifecycleError;
 use crate::escrow::{Account, LedgerEntry, LedgerError};
 use crate::event::{Decision, Event, EventKind, PaymentEffect};
-use crate::ids::UserId;
+use crate::ids::{IdempotencyKey, UserId};
 use crate::lifecycle::{Request, Resolution};
 use crate::money::Money;
 use crate::split::{platform_fee, RevenueSplit};
@@ -69,11 +69,12 @@ impl<'a> Draft<'a> {
         }
     }
 
-    fn key(&self, step: &str) -> String {
-        format!("booking/{}/{step}", self.b.id)
+    /// `booking/<id>/<step…>`, the idempotency key of a payment step (E5).
+    fn key(&self, step: &[&str]) -> IdempotencyKey {
+        IdempotencyKey::joined(&["booking", self.b.id.as_str()], step)
     }
 
-    fn post(&mut self, from: Account, to: Account, amount: Money, key: String) -> Result<(), LedgerError> {
+    fn post(&mut self, from: Account, to: Account, amount: Money, key: IdempotencyKey) -> Result<(), LedgerError> {
         if from == Account::Escrow {
             if self.escrow < amount.minor() {
                 return Err(LedgerError::Overdraw { account: from, amount, balance: self.escrow });
@@ -89,7 +90,7 @@ impl<'a> Draft<'a> {
 
     /// Captures the hold into escrow and confirms (E2).
     pub(crate) fn confirm(&mut self) {
-        let key = self.key("capture");
+        let key = self.key(&["capture"]);
         let amount = self.b.price;
         self.effects.push(PaymentEffect::Capture { key: key.clone(), amount });
         self.escrow += amount.minor();
@@ -100,7 +101,7 @@ impl<'a> Draft<'a> {
 
     /// Voids the hold (C1).
     pub(crate) fn void(&mut self) {
-        self.effects.push(PaymentEffect::Void { key: self.key("void"), amount: self.b.price });
+        self.effects.push(PaymentEffect::Void { key: self.key(&["void"]), amount: self.b.price });
         self.payment(PaymentStatus::Voided);
     }
 
@@ -109,7 +110,7 @@ impl<'a> Draft<'a> {
         if amount.is_zero() {
             return Ok(());
         }
-        let key = self.key("refund");
+        let key = self.key(&["refund"]);
         self.effects.push(PaymentEffect::Refund { key: key.clone(), amount });
         self.refunded += amount.minor();
         Ok(self.post(Account::Escrow, Account::Client, amount, key)?)
@@ -136,7 +137,7 @@ impl<'a> Draft<'a> {
     /// holds their shares in the team's pending balance (S9).
     fn pay_team(&mut self, fee: Money, payouts: Vec<Payout>) -> Result<(), LifecycleError> {
         if !fee.is_zero() {
-            let key = self.key("fee");
+            let key = self.key(&["fee"]);
             self.post(Account::Escrow, Account::Platform, fee, key)?;
         }
         if self.b.revenue_split.auto_split() {
@@ -146,7 +147,7 @@ impl<'a> Draft<'a> {
         } else {
             let total = payouts.iter().try_fold(Money::zero(fee.currency()), |acc, p| acc.checked_add(p.amount))?;
             if !total.is_zero() {
-                let key = self.key("hold");
+                let key = self.key(&["hold"]);
                 self.post(Account::Escrow, Account::TeamPending, total, key)?;
                 self.emit(EventKind::PayoutsHeld { payouts });
             }
@@ -155,7 +156,7 @@ impl<'a> Draft<'a> {
     }
 
     fn transfer(&mut self, from: Account, p: Payout) -> Result<(), LifecycleError> {
-        let key = self.key(&format!("release/{}", p.user_id));
+        let key = self.key(&["release", p.user_id.as_str()]);
         let account = self.b.revenue_split.member(&p.user_id).and_then(|m| m.payout_account.clone());
         self.effects.push(PaymentEffect::Transfer {
             key: key.clone(),

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::currency::Currency;
-use crate::ids::UserId;
+use crate::ids::{IdempotencyKey, UserId};
 use crate::money::Money;
 
 /// An account in a booking's ledger.
@@ -50,7 +50,7 @@ pub struct LedgerEntry {
     /// How much; always positive.
     pub amount: Money,
     /// The idempotency key of the payment step that moved it (E5).
-    pub key: String,
+    pub key: IdempotencyKey,
 }
 
 /// A booking's ledger.
@@ -123,7 +123,7 @@ impl Ledger {
     /// assert!(booking_core::Ledger::new(booking_core::Currency::EUR).entries().is_empty());
     /// ```
     pub fn new(currency: Currency) -> Ledger {
-        Ledger { currency, entries: Vec::new() }
+        Ledger { currency, entries: Vec::with_capacity(8) }
     }
 
     /// Appends an entry. Refuses non-positive amounts, another currency,

@@ -16,7 +16,7 @@ use crate::booking::{
 };
 use crate::error::LifecycleError;
 use crate::escrow::{Ledger, LedgerEntry};
-use crate::ids::UserId;
+use crate::ids::{IdempotencyKey, UserId};
 use crate::lifecycle::{NewBooking, Resolution};
 use crate::money::Money;
 use crate::split::RevenueSplit;
@@ -158,28 +158,28 @@ pub enum PaymentEffect {
     /// Place a hold on the client's card (E2).
     Authorize {
         /// Idempotency key.
-        key: String,
+        key: IdempotencyKey,
         /// Amount.
         amount: Money,
     },
     /// Capture the hold into escrow.
     Capture {
         /// Idempotency key.
-        key: String,
+        key: IdempotencyKey,
         /// Amount.
         amount: Money,
     },
     /// Release the hold; nothing is charged.
     Void {
         /// Idempotency key.
-        key: String,
+        key: IdempotencyKey,
         /// Amount of the hold.
         amount: Money,
     },
     /// Pay a team member.
     Transfer {
         /// Idempotency key.
-        key: String,
+        key: IdempotencyKey,
         /// Amount.
         amount: Money,
         /// The member.
@@ -190,7 +190,7 @@ pub enum PaymentEffect {
     /// Refund the client from escrow.
     Refund {
         /// Idempotency key.
-        key: String,
+        key: IdempotencyKey,
         /// Amount.
         amount: Money,
     },
@@ -211,7 +211,7 @@ impl PaymentEffect {
             | PaymentEffect::Capture { key, .. }
             | PaymentEffect::Void { key, .. }
             | PaymentEffect::Transfer { key, .. }
-            | PaymentEffect::Refund { key, .. } => key,
+            | PaymentEffect::Refund { key, .. } => key.as_str(),
         }
     }
 
@@ -280,7 +280,7 @@ impl Booking {
             files: Vec::new(),
             reviews: Vec::new(),
             dispute: None,
-            history: Vec::new(),
+            history: Vec::with_capacity(32),
             version: 0,
         }
     }

@@ -1,17 +1,19 @@
 //! Identifiers. They are opaque strings chosen by the caller (the core never
 //! generates ids or reads a random source), so they cross into Python and
-//! JavaScript as plain strings.
+//! JavaScript as plain strings. They are shared (`Arc<str>`): every event
+//! names its actor, and cloning an id must not allocate.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Clone, Eq, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(transparent)]
-        pub struct $name(String);
+        pub struct $name(Arc<str>);
 
         impl $name {
             /// Wraps a string.
@@ -20,7 +22,7 @@ macro_rules! id_type {
             #[doc = concat!("let id = booking_core::", stringify!($name), "::new(\"abc\");")]
             /// assert_eq!(id.as_str(), "abc");
             /// ```
-            pub fn new(id: impl Into<String>) -> Self {
+            pub fn new(id: impl Into<Arc<str>>) -> Self {
                 $name(id.into())
             }
 
@@ -31,6 +33,26 @@ macro_rules! id_type {
             /// ```
             pub fn as_str(&self) -> &str {
                 &self.0
+            }
+        }
+
+        impl PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                // Clones of one id share their text: skip comparing it.
+                Arc::ptr_eq(&self.0, &other.0) || self.0 == other.0
+            }
+        }
+
+        impl std::hash::Hash for $name {
+            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+                // Equal ids have equal text, so hashing the text agrees with `eq`.
+                self.0.hash(state)
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                &*self.0 == *other
             }
         }
 
@@ -48,13 +70,13 @@ macro_rules! id_type {
 
         impl From<&str> for $name {
             fn from(s: &str) -> Self {
-                $name(s.to_owned())
+                $name(Arc::from(s))
             }
         }
 
         impl From<String> for $name {
             fn from(s: String) -> Self {
-                $name(s)
+                $name(Arc::from(s))
             }
         }
     };
@@ -76,3 +98,45 @@ id_type!(
     /// A file attached to a booking (its bytes are stored by the caller).
     FileId
 );
+id_type!(
+    /// The idempotency key of one payment step (E5): `booking/<id>/<step>`,
+    /// for example `booking/b-1/release/creator-2`. Retrying a step with its
+    /// key never moves money twice.
+    IdempotencyKey
+);
+
+impl IdempotencyKey {
+    /// Joins `head` and `tail` with `/` into one key, building short keys
+    /// on the stack so a key costs one allocation.
+    pub(crate) fn joined(head: &[&str], tail: &[&str]) -> IdempotencyKey {
+        let mut buf = [0u8; 192];
+        let mut len = 0;
+        for (i, part) in head.iter().chain(tail).enumerate() {
+            let sep = usize::from(i > 0);
+            let Some(slot) = buf.get_mut(len..len + sep + part.len()) else {
+                let all: Vec<&str> = head.iter().chain(tail).copied().collect();
+                return IdempotencyKey::from(all.join("/"));
+            };
+            if sep == 1 {
+                slot[0] = b'/';
+            }
+            slot[sep..].copy_from_slice(part.as_bytes());
+            len += sep + part.len();
+        }
+        // Only whole `&str`s and ASCII `/` were copied, so this is UTF-8.
+        IdempotencyKey::from(std::str::from_utf8(&buf[..len]).unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn e5_keys_join_booking_and_step() {
+        assert_eq!(IdempotencyKey::joined(&["booking", "b-1"], &["release", "u"]), "booking/b-1/release/u");
+        let long = "x".repeat(300);
+        let key = IdempotencyKey::joined(&["booking", &long], &["capture"]);
+        assert_eq!(key.as_str(), format!("booking/{long}/capture"));
+    }
+}

@@ -78,7 +78,7 @@ pub use currency::Currency;
 pub use error::{from_json, Error, LifecycleError};
 pub use escrow::{Account, Ledger, LedgerEntry, LedgerError};
 pub use event::{Decision, Event, EventKind, PaymentEffect};
-pub use ids::{BookingId, FileId, ServiceId, UserId};
+pub use ids::{BookingId, FileId, IdempotencyKey, ServiceId, UserId};
 pub use lifecycle::{
     allowed_commands, decide, decide_create, tick, Command, NewBooking, Request, Resolution, MAX_DURATION_MINUTES,
     MAX_TEXT_CHARS,

@@ -7,6 +7,8 @@
 //! no payload ([`allowed_commands`] uses the same ones) → the command's own
 //! payload checks. A refused command changes nothing.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -68,9 +70,10 @@ pub struct NewBooking {
     /// The team, for a split booking.
     #[serde(default)]
     pub revenue_split: Option<RevenueSplit>,
-    /// The policy to book under (B7).
+    /// The policy to book under (B7). A platform usually shares one policy
+    /// among all its bookings, hence the `Arc`.
     #[serde(deserialize_with = "crate::policy::deserialize_valid")]
-    pub policy: Policy,
+    pub policy: Arc<Policy>,
     /// Chat thread id; `booking/<id>/chat` if not given.
     #[serde(default)]
     pub chat_thread_id: Option<String>,
@@ -109,7 +112,7 @@ impl NewBooking {
             scheduled_date,
             estimated_duration_minutes,
             revenue_split: None,
-            policy: Policy::standard(),
+            policy: Arc::new(Policy::standard()),
             chat_thread_id: None,
             included_revisions: None,
         }
@@ -171,8 +174,8 @@ impl NewBooking {
     /// assert_eq!(n.policy.name, "verified");
     /// # Ok::<(), booking_core::Error>(())
     /// ```
-    pub fn with_policy(mut self, policy: Policy) -> Self {
-        self.policy = policy;
+    pub fn with_policy(mut self, policy: impl Into<Arc<Policy>>) -> Self {
+        self.policy = policy.into();
         self
     }
 
@@ -208,7 +211,7 @@ impl NewBooking {
         }
         check_text("title", &self.title, false)?;
         check_text("description", &self.description, false)?;
-        self.policy.clone().validate()?;
+        self.policy.check()?;
         let team = self.revenue_split.clone().unwrap_or_else(|| RevenueSplit::solo(self.provider_id.clone()));
         check_team(&team, &self.provider_id, &self.client_id)
     }
@@ -504,7 +507,7 @@ impl Booking {
 pub fn decide_create(new: NewBooking, now: DateTime<Utc>) -> Result<Decision, LifecycleError> {
     new.validate(now)?;
     let actor = Actor::User(new.client_id.clone());
-    let effect = PaymentEffect::Authorize { key: format!("booking/{}/authorize", new.id), amount: new.price };
+    let effect = PaymentEffect::Authorize { key: format!("booking/{}/authorize", new.id).into(), amount: new.price };
     let event = |kind| crate::Event { at: now, actor: actor.clone(), notes: None, kind };
     let events = vec![
         event(EventKind::Created { booking: Box::new(new) }),

@@ -5,6 +5,8 @@
 //! response window longer than the card authorization's validity would let a
 //! hold lapse before the provider answers, so it is refused.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -219,6 +221,16 @@ impl Policy {
     /// # Ok::<(), booking_core::PolicyError>(())
     /// ```
     pub fn validate(self) -> Result<Policy, PolicyError> {
+        self.check()?;
+        Ok(self)
+    }
+
+    /// Checks the policy without taking it (see [`Policy::validate`]).
+    ///
+    /// ```
+    /// assert!(booking_core::Policy::standard().with_fee_bps(20_000).check().is_err());
+    /// ```
+    pub fn check(&self) -> Result<(), PolicyError> {
         if self.name.trim().is_empty() {
             return Err(PolicyError::EmptyName);
         }
@@ -256,7 +268,7 @@ impl Policy {
         if !descending {
             return Err(PolicyError::TiersNotDescending);
         }
-        Ok(self)
+        Ok(())
     }
 
     /// The refund share, in basis points, for cancelling at `now` a booking
@@ -296,8 +308,10 @@ impl Policy {
 }
 
 /// Policies read from JSON are validated like built ones.
-pub(crate) fn deserialize_valid<'de, D: Deserializer<'de>>(d: D) -> Result<Policy, D::Error> {
-    Policy::deserialize(d)?.validate().map_err(serde::de::Error::custom)
+pub(crate) fn deserialize_valid<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<Policy>, D::Error> {
+    let policy = Policy::deserialize(d)?;
+    policy.check().map_err(serde::de::Error::custom)?;
+    Ok(Arc::new(policy))
 }
 
 mod secs {

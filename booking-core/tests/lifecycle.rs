@@ -176,7 +176,7 @@ fn b7_a_booking_keeps_the_policy_it_was_created_under() {
     let mut b = solo_with(policy.clone());
     let json = b.to_json().unwrap();
     let mut b2 = Booking::from_json(&json).unwrap();
-    assert_eq!(b2.policy, policy);
+    assert_eq!(*b2.policy, policy);
     deliver(&mut b);
     deliver(&mut b2);
     ok(&mut b, user("client"), Command::Approve, 75);
