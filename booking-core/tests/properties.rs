@@ -62,7 +62,7 @@ proptest! {
         prop_assert!(a.unallocated.is_zero());
         for (i, p) in pcts.iter().enumerate() {
             // exact share e = D × p / 100, compared as integers at the percentage's scale
-            let scaled = i128::try_from(p.mantissa()).unwrap();
+            let scaled = p.mantissa();
             let denom = 100 * 10i128.pow(p.scale());
             let floor = d * scaled / denom;
             let part = i128::from(a.parts[i].minor());

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every test suite of the project, the way CI does (`.ci/run` calls it).
+#
+#   bash tests/run-all.sh
+#
+# Rust: formatting, clippy (warnings are errors), unit, integration,
+# property and shared-vector tests, doc examples, and one pass of each
+# bench so they cannot rot. Everything it needs comes with cargo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+# Runs a test command, keeping its output for the closing tally.
+tally() { "$@" 2>&1 | tee -a "$log"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (all targets, -D warnings)"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "Rust tests: unit, integration, properties, shared vectors"
+tally cargo test --workspace --all-targets --quiet
+
+step "Rust doc examples"
+tally cargo test --workspace --doc --quiet
+
+step "benches compile and run once"
+cargo bench --bench core --quiet -- --test >/dev/null
+
+step "examples run"
+cargo run --quiet --example quickstart >/dev/null
+cargo run --quiet --example transitions >/dev/null
+
+# One closing line over every suite: "N passed, N failed".
+passed=$(grep -Eo '[0-9]+ passed' "$log" | awk '{s += $1} END {print s + 0}')
+failed=$(grep -Eo '[0-9]+ failed' "$log" | awk '{s += $1} END {print s + 0}')
+echo
+echo "all suites: $passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
