@@ -20,6 +20,12 @@ use crate::policy::Policy;
 use crate::split::RevenueSplit;
 use crate::vote::VoteOutcome;
 
+/// `at + by`, saturating at the end of time instead of panicking: a policy
+/// or a booking read from JSON may carry absurd values.
+pub(crate) fn later(at: DateTime<Utc>, by: TimeDelta) -> DateTime<Utc> {
+    at.checked_add_signed(by).unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
 /// Where a booking is in its lifecycle (the seed's statuses).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -412,7 +418,7 @@ impl Booking {
     /// # Ok::<(), booking_core::Error>(())
     /// ```
     pub fn hold_until(&self) -> DateTime<Utc> {
-        self.scheduled_date + TimeDelta::minutes(i64::from(self.estimated_duration_minutes))
+        later(self.scheduled_date, TimeDelta::minutes(i64::from(self.estimated_duration_minutes)))
     }
 
     /// `true` for a team booking.
@@ -524,7 +530,8 @@ impl Booking {
         match self.status {
             BookingStatus::Cancelled => settled,
             BookingStatus::Approved if settled => {
-                self.reviews.len() >= 2 || self.approved_at.is_some_and(|at| now >= at + self.policy.review_window)
+                self.reviews.len() >= 2
+                    || self.approved_at.is_some_and(|at| now >= later(at, self.policy.review_window))
             }
             _ => false,
         }

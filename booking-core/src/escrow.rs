@@ -86,6 +86,9 @@ pub enum LedgerError {
         /// The entry's currency.
         entry: Currency,
     },
+    /// The ledger's total volume would not fit in 64-bit minor units.
+    #[error("ledger overflow: the total moved would not fit in 64-bit minor units")]
+    Overflow,
     /// The entry would overdraw escrow or the team's pending balance.
     #[error("posting {amount} from {account:?} would overdraw it (balance {balance})")]
     Overdraw {
@@ -112,6 +115,7 @@ impl LedgerError {
             LedgerError::NonPositive(_) => "escrow.non_positive",
             LedgerError::Currency { .. } => "escrow.currency_mismatch",
             LedgerError::Overdraw { .. } => "escrow.overdraw",
+            LedgerError::Overflow => "escrow.overflow",
         }
     }
 }
@@ -142,6 +146,12 @@ impl Ledger {
         }
         if entry.amount.minor() <= 0 {
             return Err(LedgerError::NonPositive(entry.amount));
+        }
+        let volume: i128 = self.entries.iter().map(|e| i128::from(e.amount.minor())).sum();
+        if volume + i128::from(entry.amount.minor()) > i128::from(i64::MAX) {
+            // Every balance and flow is bounded by the total volume, so
+            // keeping that in range means no sum can overflow.
+            return Err(LedgerError::Overflow);
         }
         if matches!(entry.from, Account::Escrow | Account::TeamPending) {
             let balance = self.balance(&entry.from);

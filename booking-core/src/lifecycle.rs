@@ -12,7 +12,9 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::booking::{Actor, Booking, BookingFile, BookingKind, BookingStatus, FileCategory, Party, Payout, Review};
+use crate::booking::{
+    later, Actor, Booking, BookingFile, BookingKind, BookingStatus, FileCategory, Party, Payout, Review,
+};
 use crate::draft::Draft;
 use crate::error::{Error, LifecycleError};
 use crate::event::{EventKind, PaymentEffect};
@@ -603,7 +605,7 @@ pub fn decide(booking: &Booking, request: &Request) -> Result<Decision, Lifecycl
             d.status(BookingStatus::Approved);
             if booking.is_split() && booking.vote.outcome == VoteOutcome::Pending {
                 d.payment(crate::PaymentStatus::Releasing); // R3
-                d.emit(EventKind::VoteWindowOpened { ends_at: request.at + booking.policy.vote_window });
+                d.emit(EventKind::VoteWindowOpened { ends_at: later(request.at, booking.policy.vote_window) });
             } else {
                 d.release(booking.ledger.escrow())?;
                 d.settle_payment();
@@ -752,15 +754,20 @@ fn check_guards(
             kind: BookingKind::Split,
             hint: "every team member accepts a split booking with `accept`",
         }),
-        CommandKind::Decline if party == Party::System && now < b.created_at + b.policy.provider_response_window => {
-            not_due(format!("the provider has until {} to answer", b.created_at + b.policy.provider_response_window))
+        CommandKind::Decline
+            if party == Party::System && now < later(b.created_at, b.policy.provider_response_window) =>
+        {
+            not_due(format!(
+                "the provider has until {} to answer",
+                later(b.created_at, b.policy.provider_response_window)
+            ))
         }
         CommandKind::Deliver if !final_file_since_revision(b) => Err(LifecycleError::MissingFinalFile),
         CommandKind::RequestRevision if b.revisions_remaining == 0 => {
             Err(LifecycleError::NoRevisionsLeft { included: b.policy.included_revisions.max(b.revisions_remaining) })
         }
         CommandKind::Approve if party == Party::System => {
-            let review_ends = b.completed_at.map_or(now, |at| at + b.policy.auto_approve_after);
+            let review_ends = b.completed_at.map_or(now, |at| later(at, b.policy.auto_approve_after));
             if now < review_ends || now < b.hold_until() {
                 not_due(format!("the client may review until {}", review_ends.max(b.hold_until())))
             } else {
@@ -785,7 +792,7 @@ fn check_guards(
         },
         CommandKind::Review => {
             let window = b.policy.review_window;
-            if b.approved_at.is_some_and(|at| now >= at + window) {
+            if b.approved_at.is_some_and(|at| now >= later(at, window)) {
                 Err(LifecycleError::ReviewWindowClosed { days: window.num_days() })
             } else if user.is_some_and(|u| b.reviews.iter().any(|r| &r.author == u)) {
                 Err(LifecycleError::AlreadyDone { command: kind, reason: format!("{actor} has already reviewed") })

@@ -639,3 +639,132 @@ fn de_percentage<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
     }
     d.deserialize_any(V)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Currency;
+
+    fn split(members: &[(&str, &str, &str)]) -> Result<RevenueSplit, SplitError> {
+        RevenueSplit::new(members.iter().map(|(u, r, p)| SplitMember::new(*u, *r, p.parse().unwrap())).collect())
+    }
+
+    fn parts(s: &RevenueSplit, total: i64, fee_bps: u32) -> (i64, Vec<i64>) {
+        let a = s.allocate(Money::from_minor(total, Currency::USD), fee_bps).unwrap();
+        (a.fee.minor(), a.parts.iter().map(Money::minor).collect())
+    }
+
+    #[test]
+    fn s1_exactly_one_lead_and_any_other_role_label() {
+        let ok = split(&[("a", "lead", "50"), ("b", "mix-engineer", "25"), ("c", "specialist", "25")]).unwrap();
+        assert_eq!(ok.lead().user_id.as_str(), "a");
+        let none = split(&[("a", "collaborator", "50"), ("b", "collaborator", "50")]).unwrap_err();
+        assert_eq!(
+            (none.code(), none.to_string().as_str()),
+            ("split.lead_count", "exactly one member must have role \"lead\", found 0")
+        );
+        assert_eq!(split(&[("a", "lead", "50"), ("b", "lead", "50")]).unwrap_err().code(), "split.lead_count");
+        assert_eq!(split(&[("a", "", "100")]).unwrap_err().code(), "split.invalid_member");
+    }
+
+    #[test]
+    fn s2_percentages_are_exact_and_sum_to_100() {
+        split(&[("a", "lead", "33.33"), ("b", "x", "33.33"), ("c", "x", "33.34")]).unwrap();
+        let err = split(&[("a", "lead", "33.33"), ("b", "x", "33.33"), ("c", "x", "33.33")]).unwrap_err();
+        assert_eq!(err.to_string(), "percentages sum to 99.99, not 100");
+        let dup = split(&[("a", "lead", "50"), ("a", "x", "50")]).unwrap_err();
+        assert_eq!(dup.code(), "split.duplicate_user");
+        assert_eq!(dup.member_index(), Some(1));
+        assert_eq!(split(&[("a", "lead", "101"), ("b", "x", "-1")]).unwrap_err().code(), "split.sum_not_100");
+        assert_eq!(split(&[("a", "lead", "110"), ("b", "x", "-10")]).unwrap_err().code(), "split.sum_not_100");
+        assert_eq!(split(&[("b", "x", "-10"), ("a", "lead", "110")]).unwrap_err().code(), "split.negative_percentage");
+        assert_eq!(
+            split(&[("a", "lead", "99.999999999"), ("b", "x", "0.000000001")]).unwrap_err().code(),
+            "split.percentage_precision"
+        );
+        assert_eq!(RevenueSplit::new(vec![]).unwrap_err().code(), "split.member_count");
+        let many: Vec<SplitMember> = (0..101).map(|i| SplitMember::new(format!("u{i}"), "x", Decimal::ZERO)).collect();
+        assert_eq!(RevenueSplit::new(many).unwrap_err().code(), "split.member_count");
+        let hundred: Vec<SplitMember> = (0..100)
+            .map(|i| SplitMember::new(format!("u{i}"), if i == 0 { "lead" } else { "x" }, Decimal::ONE))
+            .collect();
+        assert_eq!(RevenueSplit::new(hundred).unwrap().members().len(), 100);
+    }
+
+    #[test]
+    fn s2_json_percentages_are_strings_or_integers_never_floats() {
+        let ok: RevenueSplit = serde_json::from_str(
+            r#"{"splits":[{"userId":"a","role":"lead","percentage":60},{"userId":"b","role":"x","percentage":"40"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(ok.members()[0].percentage, Decimal::from(60));
+        let float = serde_json::from_str::<RevenueSplit>(
+            r#"{"splits":[{"userId":"a","role":"lead","percentage":33.5},{"userId":"b","role":"x","percentage":"66.5"}]}"#,
+        )
+        .unwrap_err();
+        assert!(float.to_string().contains("floating-point"), "{float}");
+    }
+
+    #[test]
+    fn s3_the_platform_fee_is_taken_first_and_rounds_half_up() {
+        let solo = RevenueSplit::solo("p");
+        assert_eq!(parts(&solo, 1_999, 2_000), (400, vec![1_599]));
+        assert_eq!(parts(&solo, 10, 500), (1, vec![9]), "0.5 rounds up");
+        assert_eq!(parts(&solo, 9, 500), (0, vec![9]), "0.45 rounds down");
+        assert_eq!(parts(&solo, 100, 10_000), (100, vec![0]));
+        assert_eq!(
+            solo.allocate(Money::from_minor(1, Currency::USD), 10_001).unwrap_err().code(),
+            "split.fee_out_of_range"
+        );
+    }
+
+    #[test]
+    fn s4_leftover_units_go_by_remainder_then_percentage_then_lead_then_order() {
+        // Equal remainders, larger percentage first: 1 at 60/40 → the 60 % member.
+        let s = split(&[("a", "x", "40"), ("b", "lead", "60")]).unwrap();
+        assert_eq!(parts(&s, 1, 0).1, vec![0, 1]);
+        // Equal percentages: the lead wins the odd unit even when listed last.
+        let s = split(&[("a", "x", "50"), ("b", "lead", "50")]).unwrap();
+        assert_eq!(parts(&s, 1_001, 0).1, vec![500, 501]);
+        // Equal percentages, neither is lead: list order.
+        let s = split(&[("l", "lead", "20"), ("a", "x", "40"), ("b", "x", "40")]).unwrap();
+        assert_eq!(parts(&s, 1, 0).1, vec![0, 1, 0]);
+        // The largest fractional part wins over a larger percentage.
+        let s = split(&[("a", "lead", "45"), ("b", "x", "35"), ("c", "x", "20")]).unwrap();
+        assert_eq!(parts(&s, 9, 0).1, vec![4, 3, 2]);
+    }
+
+    #[test]
+    fn s7_known_answers() {
+        let s = |m: &[(&str, &str, &str)]| split(m).unwrap();
+        assert_eq!(parts(&s(&[("a", "lead", "60"), ("b", "x", "40")]), 100_000, 0).1, vec![60_000, 40_000]);
+        let thirds = s(&[("a", "lead", "33.33"), ("b", "x", "33.33"), ("c", "x", "33.34")]);
+        assert_eq!(parts(&thirds, 100, 0).1, vec![33, 33, 34]);
+        assert_eq!(parts(&thirds, 10_000, 500), (500, vec![3_167, 3_166, 3_167]));
+        assert_eq!(parts(&s(&[("a", "lead", "50"), ("b", "x", "50")]), 1_001, 0).1, vec![501, 500]);
+        let six = s(&[
+            ("a", "lead", "16.66"),
+            ("b", "x", "16.66"),
+            ("c", "x", "16.66"),
+            ("d", "x", "16.66"),
+            ("e", "x", "16.68"),
+            ("f", "x", "16.68"),
+        ]);
+        assert_eq!(parts(&six, 100, 0).1.iter().sum::<i64>(), 100);
+        assert_eq!(parts(&RevenueSplit::solo("p"), 1_999, 2_000), (400, vec![1_599]));
+        assert_eq!(parts(&s(&[("a", "lead", "45"), ("b", "x", "35"), ("c", "x", "20")]), 9, 0).1, vec![4, 3, 2]);
+        assert_eq!(parts(&s(&[("z", "x", "0"), ("a", "lead", "50"), ("b", "x", "50")]), 1_001, 0).1, vec![0, 501, 500]);
+        assert_eq!(parts(&s(&[("a", "lead", "50"), ("b", "x", "50")]), -1_003, 0).1, vec![-502, -501]);
+    }
+
+    #[test]
+    fn s8_coarse_units_report_the_rest() {
+        let s = split(&[("a", "lead", "50"), ("b", "x", "50")]).unwrap();
+        let a = s.allocate_in_units(Money::from_minor(1_050, Currency::USD), 0, 100).unwrap();
+        assert_eq!((a.parts[0].minor(), a.parts[1].minor(), a.unallocated.minor()), (500, 500, 50));
+        assert_eq!(
+            s.allocate_in_units(Money::from_minor(1, Currency::USD), 0, 0).unwrap_err().code(),
+            "split.invalid_unit"
+        );
+    }
+}

@@ -287,7 +287,7 @@ fn e6_disputed_bookings_are_frozen() {
 }
 
 #[test]
-fn r1_unanimous_waits_for_everyone() {
+fn r1_r3_unanimous_waits_for_everyone_then_releases_at_once() {
     let mut b = split(ReleaseRule::Unanimous, true);
     deliver(&mut b);
     ok(&mut b, user("m1"), Command::Vote { approve: true }, 75);
@@ -734,4 +734,26 @@ fn r_no_vote_once_escrow_is_empty_so_a_paid_booking_cannot_reopen() {
     assert_eq!(b.payment_status, PaymentStatus::PartiallyRefunded);
     refused(&b, user("m2"), Command::Vote { approve: false }, 79, "lifecycle.vote_not_open");
     refused(&b, user("m2"), Command::Dispute { reason: "x".into() }, 79, "lifecycle.nothing_in_escrow");
+}
+
+#[test]
+fn o6_absurd_values_from_json_are_errors_or_saturate_never_panics() {
+    // Windows at the edge of what a duration can hold, and a session at the
+    // end of time: every timer check saturates instead of overflowing.
+    let mut b = solo();
+    let json = b.to_json().unwrap();
+    let huge = json
+        .replace("\"voteWindow\":604800", "\"voteWindow\":9223372036854")
+        .replace("\"reviewWindow\":1209600", "\"reviewWindow\":9223372036854");
+    assert_ne!(huge, json);
+    let far: Booking = Booking::from_json(&huge).unwrap();
+    assert!(tick(&far, t0() + hours(100_000)).len() <= 1);
+    ok(&mut b, user("lead"), Command::Confirm, 1);
+    // A ledger whose entries would overflow 64-bit sums is refused.
+    let entry = r#"{"from":{"kind":"client"},"to":{"kind":"escrow"},"amount":{"amount":"90000000000000000.00","currency":"USD"},"key":"k"}"#;
+    let ledger = format!(r#"{{"currency":"USD","entries":[{entry},{entry}]}}"#);
+    let err = from_json::<Ledger>(&ledger).unwrap_err();
+    assert!(err.to_string().contains("overflow"), "{err}");
+    let one = format!(r#"{{"currency":"USD","entries":[{entry}]}}"#);
+    assert!(from_json::<Ledger>(&one).is_ok());
 }
