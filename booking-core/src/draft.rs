@@ -27,6 +27,7 @@ pub(crate) struct Draft<'a> {
     payment: PaymentStatus,
     escrow: i64,
     refunded: i64,
+    captured: i64,
     votes: Option<BTreeMap<UserId, bool>>,
 }
 
@@ -41,6 +42,7 @@ impl<'a> Draft<'a> {
             payment: b.payment_status,
             escrow: b.ledger.escrow().minor(),
             refunded: b.ledger.refunded().minor(),
+            captured: b.ledger.captured().minor(),
             votes: None,
         }
     }
@@ -94,6 +96,7 @@ impl<'a> Draft<'a> {
         let amount = self.b.price;
         self.effects.push(PaymentEffect::Capture { key: key.clone(), amount });
         self.escrow += amount.minor();
+        self.captured += amount.minor();
         self.emit(EventKind::Posted { entry: LedgerEntry { from: Account::Client, to: Account::Escrow, amount, key } });
         self.payment(PaymentStatus::Held);
         self.status(BookingStatus::Confirmed);
@@ -128,23 +131,23 @@ impl<'a> Draft<'a> {
             .members()
             .iter()
             .zip(allocation.parts)
-            .map(|(m, amount)| Payout { user_id: m.user_id.clone(), amount })
-            .collect();
+            .map(|(m, amount)| Payout { user_id: m.user_id.clone(), amount });
         self.pay_team(allocation.fee, payouts)
     }
 
     /// Takes `fee` for the platform and pays each member (autoSplit) or
     /// holds their shares in the team's pending balance (S9).
-    fn pay_team(&mut self, fee: Money, payouts: Vec<Payout>) -> Result<(), LifecycleError> {
+    fn pay_team(&mut self, fee: Money, payouts: impl Iterator<Item = Payout>) -> Result<(), LifecycleError> {
         if !fee.is_zero() {
             let key = self.key(&["fee"]);
             self.post(Account::Escrow, Account::Platform, fee, key)?;
         }
         if self.b.revenue_split.auto_split() {
-            for p in payouts.into_iter().filter(|p| !p.amount.is_zero()) {
+            for p in payouts.filter(|p| !p.amount.is_zero()) {
                 self.transfer(Account::Escrow, p)?;
             }
         } else {
+            let payouts: Vec<Payout> = payouts.collect();
             let total = payouts.iter().try_fold(Money::zero(fee.currency()), |acc, p| acc.checked_add(p.amount))?;
             if !total.is_zero() {
                 let key = self.key(&["hold"]);
@@ -169,10 +172,9 @@ impl<'a> Draft<'a> {
 
     /// The payment status once escrow is settled.
     pub(crate) fn settle_payment(&mut self) {
-        let captured = self.b.ledger.captured().minor();
         let to = match self.refunded {
             0 => PaymentStatus::Released,
-            r if r == captured => PaymentStatus::Refunded,
+            r if r == self.captured => PaymentStatus::Refunded,
             _ => PaymentStatus::PartiallyRefunded,
         };
         self.payment(to);
@@ -238,15 +240,11 @@ impl<'a> Draft<'a> {
                 let released = escrow.checked_sub(*refund)?;
                 let fee = platform_fee(released, self.b.policy.platform_fee_bps);
                 check_payouts(&self.b.revenue_split, payouts, released.checked_sub(fee)?)?;
-                self.pay_team(fee, payouts.clone())?;
+                self.pay_team(fee, payouts.iter().cloned())?;
             }
         }
         self.settle_payment();
-        let to = if self.refunded == self.b.ledger.captured().minor() {
-            BookingStatus::Cancelled
-        } else {
-            BookingStatus::Approved
-        };
+        let to = if self.refunded == self.captured { BookingStatus::Cancelled } else { BookingStatus::Approved };
         self.status(to);
         Ok(())
     }

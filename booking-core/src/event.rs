@@ -264,7 +264,10 @@ impl Booking {
             payment_status: PaymentStatus::Unpaid,
             kind,
             revenue_split,
-            chat_thread_id: new.chat_thread_id.clone().unwrap_or_else(|| format!("booking/{}/chat", new.id)),
+            chat_thread_id: new
+                .chat_thread_id
+                .clone()
+                .unwrap_or_else(|| ["booking/", new.id.as_str(), "/chat"].concat()),
             created_at: at,
             updated_at: at,
             completed_at: None,
@@ -280,7 +283,7 @@ impl Booking {
             files: Vec::new(),
             reviews: Vec::new(),
             dispute: None,
-            history: Vec::with_capacity(32),
+            history: Vec::with_capacity(16),
             version: 0,
         }
     }

@@ -18,7 +18,7 @@ use crate::booking::{
 use crate::draft::Draft;
 use crate::error::{Error, LifecycleError};
 use crate::event::{EventKind, PaymentEffect};
-use crate::ids::{BookingId, FileId, ServiceId, UserId};
+use crate::ids::{BookingId, FileId, IdempotencyKey, ServiceId, UserId};
 use crate::money::Money;
 use crate::policy::Policy;
 use crate::split::RevenueSplit;
@@ -214,8 +214,13 @@ impl NewBooking {
         check_text("title", &self.title, false)?;
         check_text("description", &self.description, false)?;
         self.policy.check()?;
-        let team = self.revenue_split.clone().unwrap_or_else(|| RevenueSplit::solo(self.provider_id.clone()));
-        check_team(&team, &self.provider_id, &self.client_id)
+        match &self.revenue_split {
+            Some(team) => check_team(team, &self.provider_id, &self.client_id),
+            None if self.client_id == self.provider_id => Err(LifecycleError::InvalidTeam {
+                reason: format!("the client {} cannot be the provider", self.client_id),
+            }),
+            None => Ok(()),
+        }
     }
 }
 
@@ -509,7 +514,8 @@ impl Booking {
 pub fn decide_create(new: NewBooking, now: DateTime<Utc>) -> Result<Decision, LifecycleError> {
     new.validate(now)?;
     let actor = Actor::User(new.client_id.clone());
-    let effect = PaymentEffect::Authorize { key: format!("booking/{}/authorize", new.id).into(), amount: new.price };
+    let key = IdempotencyKey::joined(&["booking", new.id.as_str()], &["authorize"]);
+    let effect = PaymentEffect::Authorize { key, amount: new.price };
     let event = |kind| crate::Event { at: now, actor: actor.clone(), notes: None, kind };
     let events = vec![
         event(EventKind::Created { booking: Box::new(new) }),
