@@ -161,6 +161,9 @@ pub enum PaymentEffect {
         key: IdempotencyKey,
         /// Amount.
         amount: Money,
+        /// The client's payment method, as the gateway knows it.
+        #[serde(default)]
+        payment_method: Option<String>,
     },
     /// Capture the hold into escrow.
     Capture {

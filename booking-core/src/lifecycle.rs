@@ -82,6 +82,10 @@ pub struct NewBooking {
     /// Revisions included by the service; the policy's default if not given.
     #[serde(default)]
     pub included_revisions: Option<u32>,
+    /// The client's payment method (a card or payment-method id the gateway
+    /// understands), passed to the gateway with the hold.
+    #[serde(default)]
+    pub payment_method: Option<String>,
 }
 
 impl NewBooking {
@@ -117,6 +121,7 @@ impl NewBooking {
             policy: Arc::new(Policy::standard()),
             chat_thread_id: None,
             included_revisions: None,
+            payment_method: None,
         }
     }
 
@@ -178,6 +183,21 @@ impl NewBooking {
     /// ```
     pub fn with_policy(mut self, policy: impl Into<Arc<Policy>>) -> Self {
         self.policy = policy.into();
+        self
+    }
+
+    /// Sets the client's payment method.
+    ///
+    /// ```
+    /// # use booking_core::*;
+    /// # use chrono::{TimeZone, Utc};
+    /// # let at = Utc.with_ymd_and_hms(2026, 7, 1, 10, 0, 0).unwrap();
+    /// let n = NewBooking::solo("b", "c", "p", Money::parse("5 USD")?, at, 60).with_payment_method("pm_card_visa");
+    /// assert_eq!(n.payment_method.as_deref(), Some("pm_card_visa"));
+    /// # Ok::<(), booking_core::Error>(())
+    /// ```
+    pub fn with_payment_method(mut self, method: impl Into<String>) -> Self {
+        self.payment_method = Some(method.into());
         self
     }
 
@@ -515,7 +535,7 @@ pub fn decide_create(new: NewBooking, now: DateTime<Utc>) -> Result<Decision, Li
     new.validate(now)?;
     let actor = Actor::User(new.client_id.clone());
     let key = IdempotencyKey::joined(&["booking", new.id.as_str()], &["authorize"]);
-    let effect = PaymentEffect::Authorize { key, amount: new.price };
+    let effect = PaymentEffect::Authorize { key, amount: new.price, payment_method: new.payment_method.clone() };
     let event = |kind| crate::Event { at: now, actor: actor.clone(), notes: None, kind };
     let events = vec![
         event(EventKind::Created { booking: Box::new(new) }),
@@ -586,8 +606,11 @@ pub fn decide(booking: &Booking, request: &Request) -> Result<Decision, Lifecycl
                     Party::Client => booking.policy.cancellation_refund(captured, request.at, booking.scheduled_date),
                     _ => captured, // C3
                 };
-                d.refund(refund)?;
+                // The team is paid before the client is refunded: a refund
+                // cannot be taken back, so it goes last, where a failure of
+                // any earlier step can still be rolled back (O5).
                 d.release(captured.checked_sub(refund)?)?;
+                d.refund(refund)?;
                 d.settle_payment();
             }
             d.status(BookingStatus::Cancelled);

@@ -210,7 +210,9 @@ fn e1_e4_release_balances_the_ledger_to_the_cent() {
 fn e2_hold_is_authorized_at_create_and_captured_at_confirmation() {
     let new = NewBooking::solo("b9", "client", "lead", usd(5_000), t0() + hours(48), 60);
     let (mut b, effects) = Booking::create(new, t0()).unwrap();
-    assert_eq!(effects, vec![PaymentEffect::Authorize { key: "booking/b9/authorize".into(), amount: usd(5_000) }]);
+    let authorize =
+        PaymentEffect::Authorize { key: "booking/b9/authorize".into(), amount: usd(5_000), payment_method: None };
+    assert_eq!(effects, vec![authorize]);
     assert_eq!(b.payment_status, PaymentStatus::Authorized);
     assert!(b.ledger.entries().is_empty());
     let effects = ok(&mut b, user("lead"), Command::Confirm, 1);
