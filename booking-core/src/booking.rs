@@ -581,9 +581,38 @@ impl Booking {
         if self.ledger.currency() != self.price.currency() {
             return Err("the ledger's currency differs from the price's".into());
         }
-        if self.price.minor() <= 0 {
-            return Err("the price is not positive".into());
+        if self.price.minor() <= 0 || self.price.minor() > crate::lifecycle::MAX_PRICE_MINOR {
+            return Err("the price is not positive or is too large".into());
+        }
+        if self.ledger.captured().minor() > self.price.minor() {
+            return Err("the ledger captured more than the price".into());
+        }
+        if self.status == BookingStatus::Pending && !self.ledger.entries().is_empty() {
+            return Err("a pending booking has ledger entries".into());
+        }
+        let pending: i64 = self.pending_payouts.iter().map(|p| p.amount.minor()).sum();
+        if pending != self.team_pending().minor() {
+            return Err("the shares held for distribution do not match the team's pending balance".into());
         }
         self.ledger.check()
+    }
+}
+
+impl Booking {
+    /// `true` when a timer may come due (SPEC T): pending, completed, or
+    /// approved with the release vote open. Stores use it to list the
+    /// bookings a periodic `tick` should look at.
+    ///
+    /// ```
+    /// # use booking_core::*;
+    /// # use chrono::{TimeDelta, TimeZone, Utc};
+    /// # let now = Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap();
+    /// let (b, _) = Booking::create(NewBooking::solo("b", "c", "p", Money::parse("1 USD")?, now + TimeDelta::days(3), 90), now)?;
+    /// assert!(b.may_have_timers());
+    /// # Ok::<(), booking_core::Error>(())
+    /// ```
+    pub fn may_have_timers(&self) -> bool {
+        matches!(self.status, BookingStatus::Pending | BookingStatus::Completed)
+            || (self.status == BookingStatus::Approved && self.payment_status == PaymentStatus::Releasing)
     }
 }

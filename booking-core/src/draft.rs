@@ -84,7 +84,7 @@ impl<'a> Draft<'a> {
             self.escrow -= amount.minor();
         }
         if to == Account::Escrow {
-            self.escrow += amount.minor();
+            self.escrow = self.escrow.saturating_add(amount.minor());
         }
         self.emit(EventKind::Posted { entry: LedgerEntry { from, to, amount, key } });
         Ok(())
@@ -95,8 +95,8 @@ impl<'a> Draft<'a> {
         let key = self.key(&["capture"]);
         let amount = self.b.price;
         self.effects.push(PaymentEffect::Capture { key: key.clone(), amount });
-        self.escrow += amount.minor();
-        self.captured += amount.minor();
+        self.escrow = self.escrow.saturating_add(amount.minor());
+        self.captured = self.captured.saturating_add(amount.minor());
         self.emit(EventKind::Posted { entry: LedgerEntry { from: Account::Client, to: Account::Escrow, amount, key } });
         self.payment(PaymentStatus::Held);
         self.status(BookingStatus::Confirmed);
@@ -232,6 +232,8 @@ impl<'a> Draft<'a> {
                 if self.b.vote != Default::default() {
                     self.emit(EventKind::VoteReset);
                 }
+                // Back to work: escrow stays held, no release is pending.
+                self.payment(PaymentStatus::Held);
                 self.status(BookingStatus::InProgress);
                 return Ok(());
             }
@@ -264,12 +266,14 @@ impl<'a> Draft<'a> {
     pub(crate) fn propose_team(&mut self, split: &RevenueSplit) {
         let old = &self.b.revenue_split;
         if self.b.status == BookingStatus::Pending {
+            // A new release rule or payout mode changes every member's deal.
+            let same_terms = split.release_rule() == old.release_rule() && split.auto_split() == old.auto_split();
             let accepted_by: BTreeSet<UserId> = split
                 .members()
                 .iter()
                 .filter(|m| {
                     m.user_id == self.b.provider_id
-                        || (self.b.accepted_by.contains(&m.user_id) && old.member(&m.user_id) == Some(*m))
+                        || (same_terms && self.b.accepted_by.contains(&m.user_id) && old.member(&m.user_id) == Some(*m))
                 })
                 .map(|m| m.user_id.clone())
                 .collect();

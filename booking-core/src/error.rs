@@ -48,6 +48,13 @@ pub enum LifecycleError {
         /// What it waits for.
         reason: String,
     },
+    /// Confirming after the provider's response window: the card hold may
+    /// have lapsed, and the system declines the booking (T1, E2).
+    #[error("the provider's response window ended at {deadline}; the booking can no longer be confirmed")]
+    Expired {
+        /// When the window ended.
+        deadline: DateTime<Utc>,
+    },
     /// A command for the other kind of booking (solo vs split).
     #[error("{command} does not apply to a {kind:?} booking: {hint}")]
     WrongKind {
@@ -174,6 +181,7 @@ impl LifecycleError {
             LifecycleError::InvalidTransition { .. } => "lifecycle.invalid_transition",
             LifecycleError::Closed { .. } => "lifecycle.closed",
             LifecycleError::NotDue { .. } => "lifecycle.not_due",
+            LifecycleError::Expired { .. } => "lifecycle.expired",
             LifecycleError::WrongKind { .. } => "lifecycle.wrong_kind",
             LifecycleError::AlreadyDone { .. } => "lifecycle.already_done",
             LifecycleError::MissingFinalFile => "lifecycle.missing_final_file",

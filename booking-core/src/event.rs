@@ -314,6 +314,7 @@ impl Booking {
         for event in events {
             booking.apply(event)?;
         }
+        booking.check_consistency().map_err(|reason| LifecycleError::Corrupt { reason })?;
         Ok(booking)
     }
 
@@ -358,7 +359,8 @@ impl Booking {
                     return Err(corrupt("a status change from a status the booking is not in"));
                 }
                 self.status = *to;
-                if *to == BookingStatus::Approved && self.approved_at.is_none() {
+                if *to == BookingStatus::Approved {
+                    // The latest approval starts the review window (T4).
                     self.approved_at = Some(at);
                 }
             }

@@ -107,8 +107,19 @@ id_type!(
 
 impl IdempotencyKey {
     /// Joins `head` and `tail` with `/` into one key, building short keys
-    /// on the stack so a key costs one allocation.
+    /// on the stack so a key costs one allocation. Ids containing `/` or
+    /// `%` are percent-encoded, so ids with slashes cannot make two steps
+    /// share a key; the first `tail` segment is always a step name.
     pub(crate) fn joined(head: &[&str], tail: &[&str]) -> IdempotencyKey {
+        if head.iter().chain(tail).any(|p| p.contains(['/', '%'])) {
+            let escape = |p: &str| p.replace('%', "%25").replace('/', "%2F");
+            let ids = head.iter().chain(tail.iter().skip(1)).map(|p| escape(p));
+            let mut all: Vec<String> = ids.collect();
+            if let Some(step) = tail.first() {
+                all.insert(head.len(), (*step).to_owned());
+            }
+            return IdempotencyKey::from(all.join("/"));
+        }
         let mut buf = [0u8; 192];
         let mut len = 0;
         for (i, part) in head.iter().chain(tail).enumerate() {
@@ -135,6 +146,11 @@ mod tests {
     #[test]
     fn e5_keys_join_booking_and_step() {
         assert_eq!(IdempotencyKey::joined(&["booking", "b-1"], &["release", "u"]), "booking/b-1/release/u");
+        assert_ne!(
+            IdempotencyKey::joined(&["booking", "1/release"], &["capture"]),
+            IdempotencyKey::joined(&["booking", "1"], &["release", "capture"])
+        );
+        assert_eq!(IdempotencyKey::joined(&["booking", "a/b"], &["release", "u%1"]), "booking/a%2Fb/release/u%251");
         let long = "x".repeat(300);
         let key = IdempotencyKey::joined(&["booking", &long], &["capture"]);
         assert_eq!(key.as_str(), format!("booking/{long}/capture"));

@@ -64,8 +64,13 @@ mod escrow;
 mod event;
 mod ids;
 mod lifecycle;
+mod memory;
 mod money;
+mod notify;
 mod policy;
+mod ports;
+mod query;
+mod service;
 mod split;
 mod transitions;
 mod vote;
@@ -81,7 +86,7 @@ pub use event::{Decision, Event, EventKind, PaymentEffect};
 pub use ids::{BookingId, FileId, IdempotencyKey, ServiceId, UserId};
 pub use lifecycle::{
     allowed_commands, decide, decide_create, tick, Command, NewBooking, Request, Resolution, MAX_DURATION_MINUTES,
-    MAX_TEXT_CHARS,
+    MAX_PRICE_MINOR, MAX_TEXT_CHARS,
 };
 pub use money::{Money, MoneyError};
 pub use policy::{Policy, PolicyError, RefundTier};
@@ -90,3 +95,14 @@ pub use split::{
 };
 pub use transitions::{mermaid, transition, CommandKind, Transition, TRANSITIONS};
 pub use vote::{tally, ReleaseRule, VoteOutcome};
+
+#[cfg(feature = "tokio")]
+pub use memory::TokioSleeper;
+pub use memory::{test_cards, MemoryNotifier, MemoryStore, Movement, RecordingSleeper, SandboxGateway};
+pub use notify::{notification_intents, Channel, NotificationIntent, NotificationKind};
+pub use ports::{
+    Commit, IdempotencyRecord, Notifier, Operation, PaymentCall, PaymentError, PaymentErrorKind, PaymentGateway,
+    Sleeper, Store, StoreError,
+};
+pub use query::{BookingQuery, Page, SortBy, Viewer};
+pub use service::{BookingService, Outcome, RecoveryReport, RetryPolicy, ServiceError, TickReport};

@@ -28,6 +28,10 @@ use crate::Decision;
 
 /// Longest free text (feedback, reasons, notes, reviews), in characters.
 pub const MAX_TEXT_CHARS: usize = 10_000;
+/// Largest price in minor units: a booking's ledger moves at most four
+/// times its price (capture, release, refund, distribution), and every sum
+/// must fit in `i64`.
+pub const MAX_PRICE_MINOR: i64 = i64::MAX / 4;
 /// Longest estimated duration: 30 days, in minutes.
 pub const MAX_DURATION_MINUTES: u32 = 30 * 24 * 60;
 
@@ -224,6 +228,9 @@ impl NewBooking {
         self.price.non_negative("price")?;
         if self.price.is_zero() {
             return invalid("the price must be more than zero");
+        }
+        if self.price.minor() > MAX_PRICE_MINOR {
+            return invalid("the price is too large: at most i64::MAX / 4 minor units, so every ledger sum fits");
         }
         if self.estimated_duration_minutes == 0 || self.estimated_duration_minutes > MAX_DURATION_MINUTES {
             return invalid("the estimated duration must be 1 minute to 30 days");
@@ -516,7 +523,11 @@ impl Booking {
     /// ```
     pub fn handle(&mut self, request: Request) -> Result<Vec<PaymentEffect>, LifecycleError> {
         let decision = decide(self, &request)?;
-        self.apply_all(decision.events)?;
+        // Applied to a copy and swapped in, so a refused event leaves the
+        // booking exactly as it was.
+        let mut next = self.clone();
+        next.apply_all(decision.events)?;
+        *self = next;
         Ok(decision.effects)
     }
 }
@@ -619,7 +630,7 @@ pub fn decide(booking: &Booking, request: &Request) -> Result<Decision, Lifecycl
         (Command::Deliver, _) => {
             d.emit(EventKind::Delivered);
             d.status(BookingStatus::Completed);
-            if booking.is_split() {
+            if booking.is_split() && !booking.vote.outcome.is_decided() {
                 d.cast_vote(booking.provider_id.clone(), true); // R2
                 d.settle_vote(false)?;
             }
@@ -777,6 +788,9 @@ fn check_guards(
         }),
         CommandKind::Accept if user.is_some_and(|u| b.accepted_by.contains(u)) => {
             Err(LifecycleError::AlreadyDone { command: kind, reason: format!("{actor} has already accepted") })
+        }
+        CommandKind::Accept | CommandKind::Confirm if now >= later(b.created_at, b.policy.provider_response_window) => {
+            Err(LifecycleError::Expired { deadline: later(b.created_at, b.policy.provider_response_window) })
         }
         CommandKind::Confirm if b.is_split() => Err(LifecycleError::WrongKind {
             command: kind,

@@ -271,12 +271,18 @@ impl RevenueSplit {
                 });
             }
             let p = m.percentage.normalize();
-            if p.scale() > MAX_PERCENTAGE_DECIMALS || p > Decimal::ONE_HUNDRED {
-                return Err(if p.scale() > MAX_PERCENTAGE_DECIMALS {
-                    SplitError::PercentagePrecision { index, user_id: m.user_id.clone(), percentage: m.percentage }
-                } else {
-                    SplitError::SumNot100 { sum: members.iter().map(|m| m.percentage).sum() }
+            if p.scale() > MAX_PERCENTAGE_DECIMALS {
+                return Err(SplitError::PercentagePrecision {
+                    index,
+                    user_id: m.user_id.clone(),
+                    percentage: m.percentage,
                 });
+            }
+            if p > Decimal::ONE_HUNDRED {
+                // The sum is over 100 whatever follows; add with overflow checks,
+                // since a JSON document can hold percentages near Decimal::MAX.
+                let sum = members.iter().try_fold(Decimal::ZERO, |acc, m| acc.checked_add(m.percentage));
+                return Err(SplitError::SumNot100 { sum: sum.unwrap_or(p).normalize() });
             }
             scale = scale.max(p.scale());
             sum += p;

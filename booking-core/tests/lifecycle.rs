@@ -759,3 +759,96 @@ fn o6_absurd_values_from_json_are_errors_or_saturate_never_panics() {
     let one = format!(r#"{{"currency":"USD","entries":[{entry}]}}"#);
     assert!(from_json::<Ledger>(&one).is_ok());
 }
+
+// Regressions from a review of the core against the SPEC.
+
+#[test]
+fn s2_percentages_near_decimal_max_are_an_error_not_a_panic() {
+    let json = r#"{"splits":[{"userId":"a","role":"lead","percentage":"50000000000000000000000000000"},{"userId":"b","role":"x","percentage":"50000000000000000000000000000"}]}"#;
+    assert_eq!(from_json::<RevenueSplit>(json).unwrap_err().code(), "json.invalid");
+}
+
+#[test]
+fn m3_a_price_too_large_for_the_ledger_sums_is_refused() {
+    let new = NewBooking::solo(
+        "x",
+        "client",
+        "lead",
+        Money::from_minor(MAX_PRICE_MINOR + 1, Currency::JPY),
+        t0() + hours(72),
+        60,
+    );
+    assert_eq!(Booking::create(new, t0()).unwrap_err().code(), "lifecycle.invalid_booking");
+}
+
+#[test]
+fn d2_resume_work_after_a_releasing_approval_holds_the_payment_again() {
+    let mut b = split(ReleaseRule::Unanimous, true);
+    deliver(&mut b);
+    ok(&mut b, user("client"), Command::Approve, 75);
+    assert_eq!(b.payment_status, PaymentStatus::Releasing);
+    ok(&mut b, user("m1"), Command::Dispute { reason: "Credits".into() }, 76);
+    ok(&mut b, mediator(), Command::Resolve { resolution: Resolution::ResumeWork }, 77);
+    assert_eq!((b.status, b.payment_status), (BookingStatus::InProgress, PaymentStatus::Held));
+}
+
+#[test]
+fn t4_the_latest_approval_starts_the_review_window() {
+    let mut b = split(ReleaseRule::Unanimous, true);
+    deliver(&mut b);
+    ok(&mut b, user("client"), Command::Approve, 75);
+    ok(&mut b, user("m1"), Command::Dispute { reason: "Credits".into() }, 76);
+    ok(&mut b, mediator(), Command::Resolve { resolution: Resolution::ResumeWork }, 77);
+    final_file(&mut b, "v2", 400);
+    ok(&mut b, user("lead"), Command::Deliver, 400);
+    for m in ["m1", "m2"] {
+        ok(&mut b, user(m), Command::Vote { approve: true }, 401);
+    }
+    ok(&mut b, user("client"), Command::Approve, 480);
+    assert_eq!(b.payment_status, PaymentStatus::Released);
+    assert!(!b.is_closed(t0() + hours(481)), "14 days count from the second approval");
+    ok(&mut b, user("client"), Command::Review { rating: 5, text: String::new() }, 482);
+}
+
+#[test]
+fn t1_e2_a_booking_cannot_be_confirmed_after_the_response_window() {
+    let b = solo();
+    refused(&b, user("lead"), Command::Confirm, 48, "lifecycle.expired");
+    let s = split(ReleaseRule::LeadOnly, true);
+    refused(&s, user("m1"), Command::Accept, 49, "lifecycle.expired");
+    assert!(!allowed_commands(&b, &user("lead"), t0() + hours(48)).contains(&CommandKind::Confirm));
+}
+
+#[test]
+fn s10_changing_the_release_rule_while_pending_needs_everyone_to_accept_again() {
+    let mut b = split(ReleaseRule::Unanimous, true);
+    ok(&mut b, user("lead"), Command::Accept, 1);
+    ok(&mut b, user("m1"), Command::Accept, 1);
+    let looser = team(ReleaseRule::LeadOnly, true);
+    ok(&mut b, user("lead"), Command::ProposeTeam { split: looser }, 2);
+    assert_eq!(b.accepted_by.iter().map(|u| u.as_str()).collect::<Vec<_>>(), ["lead"]);
+}
+
+#[test]
+fn r8_deliver_after_the_vote_is_decided_casts_no_vote() {
+    let mut b = split(ReleaseRule::LeadOnly, true);
+    deliver(&mut b);
+    assert_eq!(b.vote.outcome, VoteOutcome::Passed);
+    ok(&mut b, user("client"), Command::RequestRevision { feedback: "Tweak".into() }, 75);
+    final_file(&mut b, "v2", 76);
+    let before = b.history.len();
+    ok(&mut b, user("lead"), Command::Deliver, 76);
+    assert!(b.history[before..]
+        .iter()
+        .all(|e| !matches!(e.kind, EventKind::VoteCast { .. } | EventKind::VoteDecided { .. })));
+}
+
+#[test]
+fn o6_replaying_a_history_that_breaks_the_rules_is_an_error() {
+    let b = solo();
+    let mut events = b.history.clone();
+    if let EventKind::Created { booking } = &mut events[0].kind {
+        booking.price = usd(-100);
+    }
+    assert_eq!(Booking::replay(events).unwrap_err().code(), "booking.corrupt");
+}

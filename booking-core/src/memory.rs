@@ -1,0 +1,586 @@
+//! The embedded default: an in-memory [`Store`], a sandbox
+//! [`PaymentGateway`] that behaves like a card processor, a notifier that
+//! records, and sleepers. Nothing to set up; safe under concurrent use.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::booking::Booking;
+use crate::currency::Currency;
+use crate::event::PaymentEffect;
+use crate::ids::{BookingId, UserId};
+use crate::money::Money;
+use crate::notify::NotificationIntent;
+use crate::ports::{
+    Commit, IdempotencyRecord, Notifier, Operation, PaymentCall, PaymentError, PaymentGateway, Sleeper, Store,
+    StoreError,
+};
+use crate::query::{BookingQuery, Page};
+
+fn lock<'a, T>(m: &'a Mutex<T>, what: &str) -> Result<MutexGuard<'a, T>, String> {
+    m.lock().map_err(|_| format!("{what} lock poisoned by a panicked thread"))
+}
+
+#[derive(Default)]
+struct StoreState {
+    bookings: HashMap<BookingId, Booking>,
+    operations: BTreeMap<String, Operation>,
+    open: HashMap<BookingId, String>,
+    idempotency: HashMap<String, IdempotencyRecord>,
+}
+
+/// Bookings, operations and idempotency records in memory. Keys are kept
+/// for the life of the store (SPEC O3 asks for at least 24 hours).
+///
+/// ```
+/// use booking_core::{MemoryStore, Store};
+/// let store = MemoryStore::new();
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// assert!(store.load(&"nope".into()).await?.is_none());
+/// # Ok::<(), booking_core::StoreError>(()) }).unwrap();
+/// ```
+#[derive(Default)]
+pub struct MemoryStore {
+    state: Mutex<StoreState>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    ///
+    /// ```
+    /// let _ = booking_core::MemoryStore::new();
+    /// ```
+    pub fn new() -> MemoryStore {
+        MemoryStore::default()
+    }
+
+    fn state(&self) -> Result<MutexGuard<'_, StoreState>, StoreError> {
+        lock(&self.state, "store").map_err(|message| StoreError::Unavailable { message })
+    }
+}
+
+fn check_version(state: &StoreState, id: &BookingId, expected: u64, operation: Option<&str>) -> Result<(), StoreError> {
+    let found = state.bookings.get(id).map(|b| b.version);
+    match found {
+        Some(_) if expected == 0 => return Err(StoreError::Duplicate { id: id.clone() }),
+        Some(v) if v != expected => return Err(StoreError::Conflict { id: id.clone(), expected, found: v }),
+        None if expected != 0 => return Err(StoreError::Conflict { id: id.clone(), expected, found: 0 }),
+        _ => {}
+    }
+    match state.open.get(id) {
+        Some(open) if Some(open.as_str()) != operation => {
+            Err(StoreError::Conflict { id: id.clone(), expected, found: found.unwrap_or(0) })
+        }
+        _ => Ok(()),
+    }
+}
+
+#[async_trait]
+impl Store for MemoryStore {
+    async fn load(&self, id: &BookingId) -> Result<Option<Booking>, StoreError> {
+        Ok(self.state()?.bookings.get(id).cloned())
+    }
+
+    async fn commit(&self, commit: Commit<'_>) -> Result<(), StoreError> {
+        let mut state = self.state()?;
+        let id = &commit.booking.id;
+        check_version(&state, id, commit.expected_version, commit.operation)?;
+        if commit.booking.version != commit.expected_version + commit.events.len() as u64 {
+            return Err(StoreError::Corrupt {
+                message: format!("booking {id}'s version does not match its new events"),
+            });
+        }
+        if let Some(op) = commit.operation {
+            state.operations.remove(op);
+            state.open.remove(id);
+        }
+        if let Some(record) = commit.idempotency {
+            state.idempotency.insert(record.key.clone(), record.clone());
+        }
+        state.bookings.insert(id.clone(), commit.booking.clone());
+        Ok(())
+    }
+
+    async fn begin(&self, operation: &Operation) -> Result<(), StoreError> {
+        let mut state = self.state()?;
+        check_version(&state, &operation.booking_id, operation.expected_version, None)?;
+        state.open.insert(operation.booking_id.clone(), operation.id.clone());
+        state.operations.insert(operation.id.clone(), operation.clone());
+        Ok(())
+    }
+
+    async fn abandon(&self, operation_id: &str) -> Result<(), StoreError> {
+        let mut state = self.state()?;
+        if let Some(op) = state.operations.remove(operation_id) {
+            state.open.remove(&op.booking_id);
+        }
+        Ok(())
+    }
+
+    async fn open_operations(&self) -> Result<Vec<Operation>, StoreError> {
+        Ok(self.state()?.operations.values().cloned().collect())
+    }
+
+    async fn idempotency(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
+        Ok(self.state()?.idempotency.get(key).cloned())
+    }
+
+    async fn query(&self, query: &BookingQuery) -> Result<Page<Booking>, StoreError> {
+        let state = self.state()?;
+        Ok(query.apply(state.bookings.values().filter(|b| query.matches(b)).cloned()))
+    }
+
+    async fn open_bookings(&self) -> Result<Vec<BookingId>, StoreError> {
+        let state = self.state()?;
+        let mut ids: Vec<BookingId> =
+            state.bookings.values().filter(|b| b.may_have_timers()).map(|b| b.id.clone()).collect();
+        ids.sort();
+        Ok(ids)
+    }
+}
+
+/// Test payment methods the sandbox understands (any other method, or
+/// none, is a good card).
+pub mod test_cards {
+    /// Declined at authorization (permanent).
+    pub const DECLINED: &str = "pm_card_declined";
+    /// Insufficient funds at authorization (permanent).
+    pub const INSUFFICIENT_FUNDS: &str = "pm_card_insufficient_funds";
+    /// Every step for this booking fails once with a retryable error first.
+    pub const FLAKY: &str = "pm_card_flaky";
+}
+
+#[derive(Debug, Clone)]
+struct Hold {
+    amount: Money,
+    expires_at: DateTime<Utc>,
+    captured: bool,
+    voided: bool,
+    flaky: bool,
+}
+
+/// One money movement the sandbox made, for audits and tests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Movement {
+    /// The step's idempotency key.
+    pub key: String,
+    /// The booking.
+    pub booking_id: BookingId,
+    /// `capture`, `transfer`, `refund`, or `reverse-…`.
+    pub kind: String,
+    /// The amount.
+    pub amount: Money,
+    /// The connected account, for transfers.
+    pub account: Option<String>,
+}
+
+#[derive(Default)]
+struct SandboxState {
+    now: Option<DateTime<Utc>>,
+    holds: HashMap<BookingId, Hold>,
+    done: HashMap<String, Result<(), PaymentError>>,
+    reversed: HashSet<String>,
+    attempts: HashMap<String, u32>,
+    held: HashMap<BookingId, i64>,
+    balances: BTreeMap<(String, Currency), i64>,
+    movements: Vec<Movement>,
+    faults: Option<(u64, u32)>,
+}
+
+/// A card processor in memory: holds that lapse after the authorization
+/// window, captures no larger than the hold, refunds and transfers no larger
+/// than what is held for the booking, a balance per connected account,
+/// test cards that decline or fail transiently ([`test_cards`]), and
+/// optional seeded random faults (a failure before the call applies, or a
+/// timeout after it applied). Every call is idempotent by its key.
+///
+/// ```
+/// use booking_core::{SandboxGateway, PaymentGateway, PaymentCall, Money, IdempotencyKey};
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let gw = SandboxGateway::new();
+/// let key = IdempotencyKey::from("booking/b/authorize");
+/// let call = PaymentCall { booking_id: &"b".into(), key: &key, amount: Money::parse("10 USD").unwrap() };
+/// gw.authorize(call, Some(booking_core::test_cards::DECLINED)).await.unwrap_err();
+/// # });
+/// ```
+pub struct SandboxGateway {
+    state: Mutex<SandboxState>,
+    authorization_validity: TimeDelta,
+}
+
+impl Default for SandboxGateway {
+    fn default() -> Self {
+        SandboxGateway::new()
+    }
+}
+
+const PLATFORM: &str = "platform";
+
+impl SandboxGateway {
+    /// A sandbox whose holds last 7 days.
+    ///
+    /// ```
+    /// let _ = booking_core::SandboxGateway::new();
+    /// ```
+    pub fn new() -> SandboxGateway {
+        SandboxGateway { state: Mutex::new(SandboxState::default()), authorization_validity: TimeDelta::days(7) }
+    }
+
+    /// Fails `per_mille` of calls (0–1000) with a retryable error, from a
+    /// seeded generator: half before the call applies, half as a timeout
+    /// after it applied.
+    ///
+    /// ```
+    /// let _ = booking_core::SandboxGateway::new().with_faults(42, 100);
+    /// ```
+    pub fn with_faults(self, seed: u64, per_mille: u32) -> SandboxGateway {
+        if let Ok(mut s) = self.state.lock() {
+            s.faults = Some((seed | 1, per_mille.min(1000)));
+        }
+        self
+    }
+
+    /// Sets the sandbox's clock (holds expire against it).
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// let gw = booking_core::SandboxGateway::new();
+    /// gw.set_now(Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap());
+    /// ```
+    pub fn set_now(&self, now: DateTime<Utc>) {
+        if let Ok(mut s) = self.state.lock() {
+            s.now = Some(now);
+        }
+    }
+
+    /// A connected account's (or `"platform"`'s) balance in minor units.
+    ///
+    /// ```
+    /// use booking_core::{SandboxGateway, Currency};
+    /// assert_eq!(SandboxGateway::new().balance("acct_1", Currency::USD), 0);
+    /// ```
+    pub fn balance(&self, account: &str, currency: Currency) -> i64 {
+        self.state.lock().map(|s| s.balances.get(&(account.to_owned(), currency)).copied().unwrap_or(0)).unwrap_or(0)
+    }
+
+    /// Every account with a non-zero balance.
+    ///
+    /// ```
+    /// assert!(booking_core::SandboxGateway::new().balances().is_empty());
+    /// ```
+    pub fn balances(&self) -> Vec<(String, Money)> {
+        self.state
+            .lock()
+            .map(|s| {
+                s.balances
+                    .iter()
+                    .filter(|(_, v)| **v != 0)
+                    .map(|((a, c), v)| (a.clone(), Money::from_minor(*v, *c)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// What the platform still holds for a booking: captured, less
+    /// transfers and refunds (escrow plus the platform's fee).
+    ///
+    /// ```
+    /// assert_eq!(booking_core::SandboxGateway::new().held_for(&"b".into()), 0);
+    /// ```
+    pub fn held_for(&self, booking: &BookingId) -> i64 {
+        self.state.lock().map(|s| s.held.get(booking).copied().unwrap_or(0)).unwrap_or(0)
+    }
+
+    /// Every money movement, in order.
+    ///
+    /// ```
+    /// assert!(booking_core::SandboxGateway::new().movements().is_empty());
+    /// ```
+    pub fn movements(&self) -> Vec<Movement> {
+        self.state.lock().map(|s| s.movements.clone()).unwrap_or_default()
+    }
+
+    fn run(
+        &self,
+        call: PaymentCall<'_>,
+        kind: &str,
+        apply: impl FnOnce(&mut SandboxState, DateTime<Utc>) -> Result<Option<Movement>, PaymentError>,
+    ) -> Result<(), PaymentError> {
+        let mut s = lock(&self.state, "sandbox").map_err(|m| PaymentError::retryable("sandbox_unavailable", m))?;
+        let key = call.key.as_str().to_owned();
+        if let Some(first) = s.done.get(&key) {
+            return first.clone();
+        }
+        let attempts = s.attempts.entry(key.clone()).or_insert(0);
+        *attempts += 1;
+        let first_attempt = *attempts == 1;
+        if first_attempt && s.holds.get(call.booking_id).is_some_and(|h| h.flaky) {
+            return Err(PaymentError::retryable("rate_limited", format!("{kind}: too many requests, retry later")));
+        }
+        let fault = next_fault(&mut s);
+        if fault == Some(false) {
+            return Err(PaymentError::retryable("network", format!("{kind}: connection reset before the call")));
+        }
+        let now = s.now.unwrap_or(DateTime::<Utc>::MIN_UTC);
+        let result = apply(&mut s, now).map(|movement| {
+            if let Some(m) = movement {
+                s.movements.push(m);
+            }
+        });
+        if !matches!(&result, Err(e) if e.is_retryable()) {
+            s.done.insert(key, result.clone());
+        }
+        if fault == Some(true) && result.is_ok() {
+            return Err(PaymentError::retryable("timeout", format!("{kind}: no answer in time (it did apply)")));
+        }
+        result
+    }
+}
+
+/// `None`: no fault; `Some(false)`: fail before applying; `Some(true)`:
+/// time out after applying.
+fn next_fault(s: &mut SandboxState) -> Option<bool> {
+    let (state, per_mille) = s.faults.as_mut()?;
+    // xorshift64*: deterministic for a seed.
+    *state ^= *state >> 12;
+    *state ^= *state << 25;
+    *state ^= *state >> 27;
+    let r = state.wrapping_mul(0x2545_F491_4F6C_DD1D);
+    ((r % 1000) < u64::from(*per_mille)).then_some(r & (1 << 40) != 0)
+}
+
+fn add(s: &mut SandboxState, account: &str, amount: Money, sign: i64) {
+    *s.balances.entry((account.to_owned(), amount.currency())).or_insert(0) += sign * amount.minor();
+}
+
+fn movement(call: &PaymentCall<'_>, kind: &str, account: Option<&str>) -> Option<Movement> {
+    Some(Movement {
+        key: call.key.as_str().to_owned(),
+        booking_id: call.booking_id.clone(),
+        kind: kind.to_owned(),
+        amount: call.amount,
+        account: account.map(str::to_owned),
+    })
+}
+
+fn take_held(s: &mut SandboxState, call: &PaymentCall<'_>, what: &str) -> Result<(), PaymentError> {
+    let held = s.held.entry(call.booking_id.clone()).or_insert(0);
+    if *held < call.amount.minor() {
+        return Err(PaymentError::permanent(
+            "insufficient_escrow",
+            format!("cannot {what} {}: only {} is held for booking {}", call.amount, *held, call.booking_id),
+        ));
+    }
+    *held -= call.amount.minor();
+    add(s, PLATFORM, call.amount, -1);
+    Ok(())
+}
+
+fn payout_account(user: &UserId, account: Option<&str>) -> String {
+    account.map_or_else(|| format!("user:{user}"), str::to_owned)
+}
+
+#[async_trait]
+impl PaymentGateway for SandboxGateway {
+    async fn authorize(&self, call: PaymentCall<'_>, payment_method: Option<&str>) -> Result<(), PaymentError> {
+        let validity = self.authorization_validity;
+        self.run(call, "authorize", |s, now| {
+            match payment_method {
+                Some(test_cards::DECLINED) => {
+                    return Err(PaymentError::permanent("card_declined", "the card was declined"))
+                }
+                Some(test_cards::INSUFFICIENT_FUNDS) => {
+                    return Err(PaymentError::permanent("insufficient_funds", "the card has insufficient funds"))
+                }
+                _ => {}
+            }
+            let hold = Hold {
+                amount: call.amount,
+                expires_at: now.checked_add_signed(validity).unwrap_or(DateTime::<Utc>::MAX_UTC),
+                captured: false,
+                voided: false,
+                flaky: payment_method == Some(test_cards::FLAKY),
+            };
+            s.holds.insert(call.booking_id.clone(), hold);
+            Ok(None)
+        })
+    }
+
+    async fn capture(&self, call: PaymentCall<'_>) -> Result<(), PaymentError> {
+        self.run(call, "capture", |s, now| {
+            let hold = s.holds.get_mut(call.booking_id).filter(|h| !h.voided && !h.captured).ok_or_else(|| {
+                PaymentError::permanent("no_hold", format!("booking {} has no open hold to capture", call.booking_id))
+            })?;
+            if now > hold.expires_at {
+                return Err(PaymentError::permanent("authorization_expired", "the card authorization has lapsed"));
+            }
+            if call.amount.minor() > hold.amount.minor() || call.amount.currency() != hold.amount.currency() {
+                return Err(PaymentError::permanent("amount_too_large", "cannot capture more than the hold"));
+            }
+            hold.captured = true;
+            *s.held.entry(call.booking_id.clone()).or_insert(0) += call.amount.minor();
+            add(s, PLATFORM, call.amount, 1);
+            Ok(movement(&call, "capture", None))
+        })
+    }
+
+    async fn void(&self, call: PaymentCall<'_>) -> Result<(), PaymentError> {
+        self.run(call, "void", |s, _| {
+            let hold = s.holds.get_mut(call.booking_id).filter(|h| !h.captured).ok_or_else(|| {
+                PaymentError::permanent("no_hold", format!("booking {} has no uncaptured hold", call.booking_id))
+            })?;
+            hold.voided = true;
+            Ok(None)
+        })
+    }
+
+    async fn transfer(&self, call: PaymentCall<'_>, user: &UserId, account: Option<&str>) -> Result<(), PaymentError> {
+        let to = payout_account(user, account);
+        self.run(call, "transfer", |s, _| {
+            take_held(s, &call, "transfer")?;
+            add(s, &to, call.amount, 1);
+            Ok(movement(&call, "transfer", Some(&to)))
+        })
+    }
+
+    async fn refund(&self, call: PaymentCall<'_>) -> Result<(), PaymentError> {
+        self.run(call, "refund", |s, _| {
+            take_held(s, &call, "refund")?;
+            Ok(movement(&call, "refund", None))
+        })
+    }
+
+    async fn reverse(&self, booking_id: &BookingId, step: &PaymentEffect) -> Result<(), PaymentError> {
+        let mut s = lock(&self.state, "sandbox").map_err(|m| PaymentError::retryable("sandbox_unavailable", m))?;
+        let key = step.key().to_owned();
+        if !matches!(s.done.get(&key), Some(Ok(()))) || s.reversed.contains(&key) {
+            return Ok(()); // never happened, or already undone
+        }
+        let amount = step.amount();
+        match step {
+            PaymentEffect::Authorize { .. } => {
+                if let Some(h) = s.holds.get_mut(booking_id).filter(|h| !h.captured) {
+                    h.voided = true;
+                }
+            }
+            PaymentEffect::Capture { .. } => {
+                *s.held.entry(booking_id.clone()).or_insert(0) -= amount.minor();
+                add(&mut s, PLATFORM, amount, -1);
+            }
+            PaymentEffect::Transfer { user_id, account, .. } => {
+                let from = payout_account(user_id, account.as_deref());
+                add(&mut s, &from, amount, -1);
+                *s.held.entry(booking_id.clone()).or_insert(0) += amount.minor();
+                add(&mut s, PLATFORM, amount, 1);
+            }
+            PaymentEffect::Void { .. } | PaymentEffect::Refund { .. } => {
+                return Err(PaymentError::permanent("irreversible", format!("{key} cannot be undone")));
+            }
+        }
+        s.reversed.insert(key.clone());
+        s.movements.push(Movement {
+            key,
+            booking_id: booking_id.clone(),
+            kind: "reverse".into(),
+            amount,
+            account: None,
+        });
+        Ok(())
+    }
+}
+
+/// Records every intent it is given.
+///
+/// ```
+/// assert!(booking_core::MemoryNotifier::new().sent().is_empty());
+/// ```
+#[derive(Default)]
+pub struct MemoryNotifier {
+    sent: Mutex<Vec<NotificationIntent>>,
+}
+
+impl MemoryNotifier {
+    /// An empty notifier.
+    ///
+    /// ```
+    /// let _ = booking_core::MemoryNotifier::new();
+    /// ```
+    pub fn new() -> MemoryNotifier {
+        MemoryNotifier::default()
+    }
+
+    /// Everything sent so far.
+    ///
+    /// ```
+    /// assert_eq!(booking_core::MemoryNotifier::new().sent().len(), 0);
+    /// ```
+    pub fn sent(&self) -> Vec<NotificationIntent> {
+        self.sent.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+}
+
+#[async_trait]
+impl Notifier for MemoryNotifier {
+    async fn notify(&self, intents: Vec<NotificationIntent>) {
+        if let Ok(mut sent) = self.sent.lock() {
+            sent.extend(intents);
+        }
+    }
+}
+
+/// A sleeper that does not sleep but records each requested delay, so
+/// tests see the backoff without waiting for it.
+///
+/// ```
+/// assert!(booking_core::RecordingSleeper::new().delays().is_empty());
+/// ```
+#[derive(Default)]
+pub struct RecordingSleeper {
+    delays: Mutex<Vec<Duration>>,
+}
+
+impl RecordingSleeper {
+    /// A sleeper with no delays recorded.
+    ///
+    /// ```
+    /// let _ = booking_core::RecordingSleeper::new();
+    /// ```
+    pub fn new() -> RecordingSleeper {
+        RecordingSleeper::default()
+    }
+
+    /// The delays asked for so far.
+    ///
+    /// ```
+    /// assert!(booking_core::RecordingSleeper::new().delays().is_empty());
+    /// ```
+    pub fn delays(&self) -> Vec<Duration> {
+        self.delays.lock().map(|d| d.clone()).unwrap_or_default()
+    }
+}
+
+#[async_trait]
+impl Sleeper for RecordingSleeper {
+    async fn sleep(&self, delay: Duration) {
+        if let Ok(mut d) = self.delays.lock() {
+            d.push(delay);
+        }
+    }
+}
+
+/// Real sleeps on the tokio runtime (feature `tokio`, on by default).
+#[cfg(feature = "tokio")]
+#[derive(Debug, Default, Clone, Copy)]
+pub struct TokioSleeper;
+
+#[cfg(feature = "tokio")]
+#[async_trait]
+impl Sleeper for TokioSleeper {
+    async fn sleep(&self, delay: Duration) {
+        tokio::time::sleep(delay).await;
+    }
+}

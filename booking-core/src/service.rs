@@ -1,0 +1,676 @@
+//! The service: runs the pure core against a [`Store`], a
+//! [`PaymentGateway`] and a [`Notifier`] (SPEC O1–O6).
+//!
+//! A command goes load → [`decide`] → pay → commit → notify:
+//!
+//! - **Pay.** If the decision moves money, the service first opens an
+//!   [`Operation`] in the store (a lease: nobody else may change the
+//!   booking while its payments are in flight), then performs each step
+//!   with its idempotency key, retrying retryable failures with exponential
+//!   backoff and full jitter (O2). A permanent failure reverses the steps
+//!   already taken, closes the operation and fails the command: the booking
+//!   is unchanged and the parties are told of the rollback.
+//! - **Commit.** The new state, its events, the operation's closing and the
+//!   idempotency record are one atomic write. A stale version means someone
+//!   else won: reload and decide again, a bounded number of times (O4).
+//! - **Recover.** A crash between a payment call and the commit leaves the
+//!   operation open; [`BookingService::recover`] finishes it by redoing its
+//!   steps (the gateway answers a repeated key without moving money) and
+//!   committing, or rolls it back (O5).
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::booking::{Actor, Booking, BookingStatus};
+use crate::error::LifecycleError;
+use crate::event::{Decision, Event, PaymentEffect};
+use crate::ids::{BookingId, UserId};
+use crate::lifecycle::{decide, decide_create, tick, Command, NewBooking, Request};
+use crate::money::Money;
+use crate::notify::{notification_intents, rollback_intent};
+use crate::ports::{
+    perform, Commit, IdempotencyRecord, Notifier, Operation, PaymentError, PaymentGateway, Sleeper, Store, StoreError,
+};
+use crate::query::{BookingQuery, Page, SortBy};
+use crate::split::RevenueSplit;
+
+/// Retries for payment calls and store writes that fail transiently (O2):
+/// attempt `n` (from 0) waits a uniformly random time in
+/// `[0, min(cap, base × factor^n)]` (full jitter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included (default 5).
+    pub max_attempts: u32,
+    /// First backoff ceiling (default 200 ms).
+    pub base: Duration,
+    /// Growth per attempt (default 2).
+    pub factor: u32,
+    /// Largest ceiling (default 10 s).
+    pub cap: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy { max_attempts: 5, base: Duration::from_millis(200), factor: 2, cap: Duration::from_secs(10) }
+    }
+}
+
+impl RetryPolicy {
+    /// The backoff ceiling before retry `attempt` (0-based).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let p = booking_core::RetryPolicy::default();
+    /// assert_eq!(p.ceiling(0), Duration::from_millis(200));
+    /// assert_eq!(p.ceiling(3), Duration::from_millis(1600));
+    /// assert_eq!(p.ceiling(20), Duration::from_secs(10));
+    /// ```
+    pub fn ceiling(&self, attempt: u32) -> Duration {
+        let growth = self.factor.checked_pow(attempt).unwrap_or(u32::MAX);
+        self.base.checked_mul(growth).unwrap_or(self.cap).min(self.cap)
+    }
+}
+
+/// Why a service call failed. Every variant has a stable code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServiceError {
+    /// The core refused the command; nothing changed.
+    #[error(transparent)]
+    Lifecycle(#[from] LifecycleError),
+    /// No booking with this id.
+    #[error("booking {id} not found")]
+    NotFound {
+        /// The booking.
+        id: BookingId,
+    },
+    /// A payment step failed for good (declined, or still failing after
+    /// every retry). The booking is unchanged; steps already taken were
+    /// reversed if `rolled_back`, else `recover()` will finish reversing.
+    #[error("payment step {step} failed: {error}")]
+    Payment {
+        /// The step's idempotency key.
+        step: String,
+        /// The gateway's answer.
+        error: PaymentError,
+        /// Whether every earlier step was reversed.
+        rolled_back: bool,
+    },
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Others kept changing the booking; gave up after this many tries.
+    #[error("booking {id} kept changing underneath; gave up after {attempts} attempts")]
+    Contention {
+        /// The booking.
+        id: BookingId,
+        /// Attempts made.
+        attempts: u32,
+    },
+    /// The idempotency key was used before with a different command (O3).
+    #[error("idempotency key {key:?} was already used for a different command")]
+    IdempotencyMismatch {
+        /// The key.
+        key: String,
+    },
+}
+
+impl ServiceError {
+    /// The stable machine code: the core's codes, `"payment.declined"`
+    /// (a permanent failure), `"payment.unavailable"` (retries exhausted),
+    /// `"store.*"`, `"service.not_found"`, `"service.contention"`,
+    /// `"idempotency.mismatch"`.
+    ///
+    /// ```
+    /// use booking_core::ServiceError;
+    /// assert_eq!(ServiceError::NotFound { id: "b".into() }.code(), "service.not_found");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            ServiceError::Lifecycle(e) => e.code(),
+            ServiceError::NotFound { .. } => "service.not_found",
+            ServiceError::Payment { error, .. } if error.is_retryable() => "payment.unavailable",
+            ServiceError::Payment { .. } => "payment.declined",
+            ServiceError::Store(e) => e.code(),
+            ServiceError::Contention { .. } => "service.contention",
+            ServiceError::IdempotencyMismatch { .. } => "idempotency.mismatch",
+        }
+    }
+}
+
+/// What a command did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Outcome {
+    /// The booking after the command (the current state, for a replay).
+    pub booking: Booking,
+    /// The events it appended.
+    pub events: Vec<Event>,
+    /// The payment steps it performed.
+    pub effects: Vec<PaymentEffect>,
+    /// `true` when this was an idempotent replay: nothing happened again.
+    pub replayed: bool,
+}
+
+/// What [`BookingService::recover`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RecoveryReport {
+    /// Operations whose commit had landed; only closed.
+    pub already_committed: usize,
+    /// Operations completed: steps redone idempotently, then committed.
+    pub completed: usize,
+    /// Operations rolled back.
+    pub rolled_back: usize,
+    /// Operations left open (a step could not be redone or undone yet).
+    pub still_open: usize,
+}
+
+/// What [`BookingService::tick`] did.
+#[derive(Debug, Default)]
+pub struct TickReport {
+    /// The timer commands that ran.
+    pub outcomes: Vec<Outcome>,
+    /// Timer commands that failed (a payment step, say), by booking.
+    pub failures: Vec<(BookingId, ServiceError)>,
+}
+
+/// The booking service: the seed's `createSplitBooking`,
+/// `updateBookingStatus`, `requestRevision`, `releaseFunds`,
+/// `distributeSplitPayment`, `getProviderBookings` and `getClientBookings`,
+/// and a general [`BookingService::execute`] for every command.
+///
+/// ```
+/// use booking_core::*;
+/// use chrono::{TimeDelta, TimeZone, Utc};
+/// # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
+/// let service = BookingService::in_memory();
+/// let now = Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap();
+/// let new = NewBooking::solo("b-1", "client", "lead", Money::parse("80.00 USD")?, now + TimeDelta::days(3), 60);
+/// service.create(new, now, None).await?;
+/// let out = service.execute(&"b-1".into(), Request::new(Actor::user("lead"), Command::Confirm, now), None).await?;
+/// assert_eq!(out.booking.status, BookingStatus::Confirmed);
+/// assert_eq!(service.gateway().held_for(&"b-1".into()), 8_000);
+/// # Ok::<(), ServiceError>(()) }).unwrap();
+/// ```
+pub struct BookingService<S, G, N> {
+    store: S,
+    gateway: G,
+    notifier: N,
+    sleeper: Arc<dyn Sleeper>,
+    retry: RetryPolicy,
+    max_conflicts: u32,
+    rng: Mutex<u64>,
+}
+
+#[cfg(feature = "tokio")]
+impl BookingService<crate::MemoryStore, crate::SandboxGateway, crate::MemoryNotifier> {
+    /// The embedded default: in-memory store, sandbox payments, a recording
+    /// notifier, real (tokio) sleeps between retries.
+    ///
+    /// ```
+    /// let service = booking_core::BookingService::in_memory();
+    /// assert!(service.notifier().sent().is_empty());
+    /// ```
+    pub fn in_memory() -> Self {
+        BookingService::new(
+            crate::MemoryStore::new(),
+            crate::SandboxGateway::new(),
+            crate::MemoryNotifier::new(),
+            crate::TokioSleeper,
+        )
+    }
+}
+
+impl<S: Store, G: PaymentGateway, N: Notifier> BookingService<S, G, N> {
+    /// A service over these parts, with the default retry policy.
+    ///
+    /// ```
+    /// use booking_core::*;
+    /// let s = BookingService::new(MemoryStore::new(), SandboxGateway::new(), MemoryNotifier::new(), RecordingSleeper::new());
+    /// assert_eq!(s.retry_policy().max_attempts, 5);
+    /// ```
+    pub fn new(store: S, gateway: G, notifier: N, sleeper: impl Sleeper + 'static) -> Self {
+        BookingService {
+            store,
+            gateway,
+            notifier,
+            sleeper: Arc::new(sleeper),
+            retry: RetryPolicy::default(),
+            max_conflicts: 8,
+            rng: Mutex::new(0x9E37_79B9_7F4A_7C15),
+        }
+    }
+
+    /// Sets the retry policy.
+    ///
+    /// ```
+    /// use booking_core::*;
+    /// let p = RetryPolicy { max_attempts: 2, ..RetryPolicy::default() };
+    /// let s = BookingService::in_memory().with_retry(p);
+    /// assert_eq!(s.retry_policy().max_attempts, 2);
+    /// ```
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = RetryPolicy { max_attempts: retry.max_attempts.max(1), ..retry };
+        self
+    }
+
+    /// Seeds the jitter (the default seed is fixed, so runs repeat).
+    ///
+    /// ```
+    /// let _ = booking_core::BookingService::in_memory().with_seed(7);
+    /// ```
+    pub fn with_seed(self, seed: u64) -> Self {
+        if let Ok(mut rng) = self.rng.lock() {
+            *rng = seed | 1;
+        }
+        self
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.retry
+    }
+
+    /// The store.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// The payment gateway.
+    pub fn gateway(&self) -> &G {
+        &self.gateway
+    }
+
+    /// The notifier.
+    pub fn notifier(&self) -> &N {
+        &self.notifier
+    }
+
+    /// Creates a booking and authorizes its hold (E2). With an
+    /// idempotency key, a repeat returns the first result (O3).
+    pub async fn create(
+        &self,
+        new: NewBooking,
+        now: DateTime<Utc>,
+        idempotency_key: Option<&str>,
+    ) -> Result<Outcome, ServiceError> {
+        let id = new.id.clone();
+        let fingerprint = fingerprint(&("create", &new));
+        if let Some(replay) = self.replay(idempotency_key, &fingerprint, &id).await? {
+            return Ok(replay);
+        }
+        let actor = Actor::User(new.client_id.clone());
+        let decision = decide_create(new, now)?;
+        let record = self.record(idempotency_key, fingerprint, &id, &decision, now);
+        self.run(&id, None, decision, &actor, now, record).await
+    }
+
+    /// Runs one command on a booking. Conflicts with concurrent writers are
+    /// retried by reloading and deciding again (O4).
+    pub async fn execute(
+        &self,
+        id: &BookingId,
+        request: Request,
+        idempotency_key: Option<&str>,
+    ) -> Result<Outcome, ServiceError> {
+        let fingerprint = fingerprint(&(id, &request.actor, &request.command));
+        for _ in 0..self.max_conflicts {
+            if let Some(replay) = self.replay(idempotency_key, &fingerprint, id).await? {
+                return Ok(replay);
+            }
+            let before = self.load(id).await?;
+            let decision = decide(&before, &request)?;
+            let record = self.record(idempotency_key, fingerprint.clone(), id, &decision, request.at);
+            match self.run(id, Some(before), decision, &request.actor, request.at, record).await {
+                Err(ServiceError::Store(StoreError::Conflict { .. })) => continue,
+                other => return other,
+            }
+        }
+        Err(ServiceError::Contention { id: id.clone(), attempts: self.max_conflicts })
+    }
+
+    /// The booking.
+    pub async fn get(&self, id: &BookingId) -> Result<Booking, ServiceError> {
+        self.load(id).await
+    }
+
+    /// Runs every timer that is due at `now` on every open booking (SPEC T).
+    pub async fn tick(&self, now: DateTime<Utc>) -> Result<TickReport, ServiceError> {
+        let mut report = TickReport::default();
+        for id in self.retry_store(|| self.store.open_bookings()).await? {
+            let Some(booking) = self.retry_store(|| self.store.load(&id)).await? else { continue };
+            for request in tick(&booking, now) {
+                match self.execute(&id, request, None).await {
+                    Ok(outcome) => report.outcomes.push(outcome),
+                    // Someone acted first: the timer is no longer due.
+                    Err(ServiceError::Lifecycle(_)) => {}
+                    Err(e) => report.failures.push((id.clone(), e)),
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// Finishes every operation a crash left open (O5): one whose commit
+    /// landed is closed; one whose booking has not moved is completed (its
+    /// steps redone by key, which moves no money twice, then committed) or,
+    /// if a step fails for good, rolled back; one whose booking moved on is
+    /// rolled back. Parties are told of every rollback.
+    pub async fn recover(&self) -> Result<RecoveryReport, ServiceError> {
+        let mut report = RecoveryReport::default();
+        for op in self.retry_store(|| self.store.open_operations()).await? {
+            let current = self.retry_store(|| self.store.load(&op.booking_id)).await?;
+            let start = usize::try_from(op.expected_version).unwrap_or(usize::MAX);
+            let landed = current.as_ref().is_some_and(|b| {
+                b.history
+                    .get(start..)
+                    .is_some_and(|h| h.len() >= op.events.len() && h[..op.events.len()] == op.events[..])
+            });
+            if landed {
+                self.retry_store(|| self.store.abandon(&op.id)).await?;
+                report.already_committed += 1;
+                continue;
+            }
+            let fresh = current.as_ref().map_or(op.expected_version == 0, |b| b.version == op.expected_version);
+            let actor = op.events.first().map_or(Actor::System, |e| e.actor.clone());
+            let settled = if fresh {
+                let after = match current {
+                    Some(mut b) => b.apply_all(op.events.clone()).map(|_| b),
+                    None => Booking::replay(op.events.clone()),
+                }?;
+                match self.pay(&op.booking_id, &op.effects).await {
+                    Ok(()) => {
+                        let commit = Commit {
+                            booking: &after,
+                            expected_version: op.expected_version,
+                            events: &op.events,
+                            operation: Some(&op.id),
+                            idempotency: op.idempotency.as_ref(),
+                        };
+                        self.retry_store(|| self.store.commit(commit)).await?;
+                        self.notifier.notify(notification_intents(&after, &op.events)).await;
+                        report.completed += 1;
+                        continue;
+                    }
+                    Err(ServiceError::Payment { rolled_back, .. }) => rolled_back,
+                    Err(e) => return Err(e),
+                }
+            } else {
+                self.undo(&op.booking_id, &op.effects).await
+            };
+            if settled {
+                self.retry_store(|| self.store.abandon(&op.id)).await?;
+                if let Ok(b) = Booking::replay(op.events.clone()).or_else(|_| self.sync_load(&op)) {
+                    self.notifier.notify(vec![rollback_intent(&b, &actor)]).await;
+                }
+                report.rolled_back += 1;
+            } else {
+                report.still_open += 1;
+            }
+        }
+        Ok(report)
+    }
+
+    /// Bookings for a dashboard query.
+    pub async fn query(&self, query: &BookingQuery) -> Result<Page<Booking>, ServiceError> {
+        Ok(self.retry_store(|| self.store.query(query)).await?)
+    }
+
+    /// The seed's `createSplitBooking`: a team booking whose provider is
+    /// the split's lead.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn create_split_booking(
+        &self,
+        id: impl Into<BookingId>,
+        client: impl Into<UserId>,
+        team: RevenueSplit,
+        price: Money,
+        scheduled_date: DateTime<Utc>,
+        estimated_duration_minutes: u32,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome, ServiceError> {
+        let new = NewBooking::split(id, client, team, price, scheduled_date, estimated_duration_minutes);
+        self.create(new, now, None).await
+    }
+
+    /// The seed's `updateBookingStatus(id, status, {updatedBy, notes})` (B4).
+    pub async fn update_booking_status(
+        &self,
+        id: &BookingId,
+        status: BookingStatus,
+        updated_by: Actor,
+        notes: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome, ServiceError> {
+        let booking = self.load(id).await?;
+        let request = Request::status_update(&booking, status, updated_by, now, notes)?;
+        self.execute(id, request, None).await
+    }
+
+    /// The seed's `requestRevision(id, {feedback})`.
+    pub async fn request_revision(
+        &self,
+        id: &BookingId,
+        client: impl Into<UserId>,
+        feedback: impl Into<String>,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome, ServiceError> {
+        let command = Command::RequestRevision { feedback: feedback.into() };
+        self.execute(id, Request::new(Actor::User(client.into()), command, now), None).await
+    }
+
+    /// The seed's `releaseFunds(id, {approved: true, approvedBy})`: the
+    /// client's approval, which releases escrow (after the team's vote on a
+    /// split booking).
+    pub async fn release_funds(
+        &self,
+        id: &BookingId,
+        approved_by: impl Into<UserId>,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome, ServiceError> {
+        self.execute(id, Request::new(Actor::User(approved_by.into()), Command::Approve, now), None).await
+    }
+
+    /// The seed's `distributeSplitPayment(id)`: the lead pays out the team's
+    /// pending balance (`autoSplit: false`).
+    pub async fn distribute_split_payment(
+        &self,
+        id: &BookingId,
+        lead: impl Into<UserId>,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome, ServiceError> {
+        self.execute(id, Request::new(Actor::User(lead.into()), Command::Distribute, now), None).await
+    }
+
+    /// The seed's `getProviderBookings(user, {status, sortBy})`.
+    pub async fn get_provider_bookings(
+        &self,
+        user: impl Into<UserId>,
+        statuses: &[BookingStatus],
+        sort_by: SortBy,
+    ) -> Result<Page<Booking>, ServiceError> {
+        self.query(&BookingQuery::provider(user).with_statuses(statuses).sorted_by(sort_by)).await
+    }
+
+    /// The seed's `getClientBookings(user, {includeCompleted, sortBy})`.
+    pub async fn get_client_bookings(
+        &self,
+        user: impl Into<UserId>,
+        include_completed: bool,
+        sort_by: SortBy,
+    ) -> Result<Page<Booking>, ServiceError> {
+        self.query(&BookingQuery::client(user).including_completed(include_completed).sorted_by(sort_by)).await
+    }
+
+    async fn load(&self, id: &BookingId) -> Result<Booking, ServiceError> {
+        self.retry_store(|| self.store.load(id)).await?.ok_or_else(|| ServiceError::NotFound { id: id.clone() })
+    }
+
+    fn sync_load(&self, op: &Operation) -> Result<Booking, LifecycleError> {
+        Err(LifecycleError::Corrupt { reason: format!("operation {} has no booking to notify about", op.id) })
+    }
+
+    async fn replay(
+        &self,
+        key: Option<&str>,
+        fingerprint: &str,
+        id: &BookingId,
+    ) -> Result<Option<Outcome>, ServiceError> {
+        let Some(key) = key else { return Ok(None) };
+        let Some(record) = self.retry_store(|| self.store.idempotency(key)).await? else { return Ok(None) };
+        if record.fingerprint != fingerprint || &record.booking_id != id {
+            return Err(ServiceError::IdempotencyMismatch { key: key.to_owned() });
+        }
+        let booking = self.load(id).await?;
+        Ok(Some(Outcome { booking, events: record.events, effects: record.effects, replayed: true }))
+    }
+
+    fn record(
+        &self,
+        key: Option<&str>,
+        fingerprint: String,
+        id: &BookingId,
+        decision: &Decision,
+        now: DateTime<Utc>,
+    ) -> Option<IdempotencyRecord> {
+        key.map(|key| IdempotencyRecord {
+            key: key.to_owned(),
+            fingerprint,
+            booking_id: id.clone(),
+            events: decision.events.clone(),
+            effects: decision.effects.clone(),
+            recorded_at: now,
+        })
+    }
+
+    /// Pays (if needed) and commits one decision.
+    async fn run(
+        &self,
+        id: &BookingId,
+        before: Option<Booking>,
+        decision: Decision,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        record: Option<IdempotencyRecord>,
+    ) -> Result<Outcome, ServiceError> {
+        let expected_version = before.as_ref().map_or(0, |b| b.version);
+        let after = match before {
+            Some(mut b) => {
+                b.apply_all(decision.events.clone())?;
+                b
+            }
+            None => Booking::replay(decision.events.clone())?,
+        };
+        let op_id = format!("{id}@{expected_version}");
+        let moves_money = !decision.effects.is_empty();
+        if moves_money {
+            let op = Operation {
+                id: op_id.clone(),
+                booking_id: id.clone(),
+                expected_version,
+                events: decision.events.clone(),
+                effects: decision.effects.clone(),
+                idempotency: record.clone(),
+                started_at: now,
+            };
+            self.retry_store(|| self.store.begin(&op)).await?;
+            if let Err(e) = self.pay(id, &decision.effects).await {
+                if let ServiceError::Payment { rolled_back: true, .. } = e {
+                    self.retry_store(|| self.store.abandon(&op_id)).await?;
+                    self.notifier.notify(vec![rollback_intent(&after, actor)]).await;
+                }
+                return Err(e);
+            }
+        }
+        let commit = Commit {
+            booking: &after,
+            expected_version,
+            events: &decision.events,
+            operation: moves_money.then_some(op_id.as_str()),
+            idempotency: record.as_ref(),
+        };
+        self.retry_store(|| self.store.commit(commit)).await?;
+        self.notifier.notify(notification_intents(&after, &decision.events)).await;
+        Ok(Outcome { booking: after, events: decision.events, effects: decision.effects, replayed: false })
+    }
+
+    /// Performs the steps in order; on a final failure, reverses every step
+    /// up to and including the failed one (it may have applied before
+    /// timing out) and reports whether that fully succeeded.
+    async fn pay(&self, id: &BookingId, effects: &[PaymentEffect]) -> Result<(), ServiceError> {
+        for (i, effect) in effects.iter().enumerate() {
+            if let Err(error) = self.retry_payment(|| perform(&self.gateway, id, effect)).await {
+                let rolled_back = self.undo(id, &effects[..=i]).await;
+                return Err(ServiceError::Payment { step: effect.key().to_owned(), error, rolled_back });
+            }
+        }
+        Ok(())
+    }
+
+    /// Reverses `effects`, last first; `true` if every one is undone.
+    async fn undo(&self, id: &BookingId, effects: &[PaymentEffect]) -> bool {
+        let mut all = true;
+        for effect in effects.iter().rev() {
+            if self.retry_payment(|| self.gateway.reverse(id, effect)).await.is_err() {
+                all = false;
+            }
+        }
+        all
+    }
+
+    fn jitter(&self, attempt: u32) -> Duration {
+        let ceiling = self.retry.ceiling(attempt);
+        let Ok(mut state) = self.rng.lock() else { return ceiling };
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
+        Duration::from_nanos(if nanos == 0 { 0 } else { *state % (nanos + 1) })
+    }
+
+    async fn retry_payment<F, Fut>(&self, mut call: F) -> Result<(), PaymentError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<(), PaymentError>>,
+    {
+        let mut attempt = 0;
+        loop {
+            match call().await {
+                Err(e) if e.is_retryable() && attempt + 1 < self.retry.max_attempts => {
+                    self.sleeper.sleep(self.jitter(attempt)).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn retry_store<T, F, Fut>(&self, mut call: F) -> Result<T, StoreError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, StoreError>>,
+    {
+        let mut attempt = 0;
+        loop {
+            match call().await {
+                Err(StoreError::Unavailable { .. }) if attempt + 1 < self.retry.max_attempts => {
+                    self.sleeper.sleep(self.jitter(attempt)).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
+impl From<crate::MoneyError> for ServiceError {
+    fn from(e: crate::MoneyError) -> Self {
+        ServiceError::Lifecycle(LifecycleError::Money(e))
+    }
+}
+
+fn fingerprint(value: &impl Serialize) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
