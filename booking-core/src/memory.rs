@@ -152,6 +152,8 @@ pub mod test_cards {
     pub const INSUFFICIENT_FUNDS: &str = "pm_card_insufficient_funds";
     /// Every step for this booking fails once with a retryable error first.
     pub const FLAKY: &str = "pm_card_flaky";
+    /// A connected account that refuses transfers (permanent).
+    pub const CLOSED_ACCOUNT: &str = "acct_closed";
 }
 
 #[derive(Debug, Clone)]
@@ -441,6 +443,9 @@ impl PaymentGateway for SandboxGateway {
     async fn transfer(&self, call: PaymentCall<'_>, user: &UserId, account: Option<&str>) -> Result<(), PaymentError> {
         let to = payout_account(user, account);
         self.run(call, "transfer", |s, _| {
+            if to == test_cards::CLOSED_ACCOUNT {
+                return Err(PaymentError::permanent("account_closed", format!("{user}'s payout account is closed")));
+            }
             take_held(s, &call, "transfer")?;
             add(s, &to, call.amount, 1);
             Ok(movement(&call, "transfer", Some(&to)))
