@@ -72,6 +72,8 @@ mod ports;
 mod query;
 mod service;
 mod split;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod transitions;
 mod vote;
 
