@@ -46,35 +46,6 @@ async fn to_release(s: &Service<impl Store>, id: &str) -> Outcome {
     run(s, id, user("client"), Command::Approve, 75).await
 }
 
-/// The sandbox agrees with the ledger to the cent (E1, E4).
-fn agrees(s: &Service<impl Store>, b: &Booking) {
-    b.ledger.check().unwrap();
-    let held = b.ledger.escrow().minor() + b.ledger.fees().minor() + b.team_pending().minor();
-    assert_eq!(s.gateway().held_for(&b.id), held, "platform holds escrow + fee + pending");
-    for m in b.revenue_split.members() {
-        let account = m.payout_account.clone().unwrap_or_else(|| format!("user:{}", m.user_id));
-        let paid: i64 = s
-            .gateway()
-            .movements()
-            .iter()
-            .filter(|mv| {
-                mv.booking_id == b.id && mv.account.as_deref() == Some(account.as_str()) && mv.kind == "transfer"
-            })
-            .map(|mv| mv.amount.minor())
-            .sum();
-        let reversed: i64 = s
-            .gateway()
-            .movements()
-            .iter()
-            .filter(|mv| {
-                mv.booking_id == b.id && mv.kind == "reverse" && mv.key.ends_with(&format!("/release/{}", m.user_id))
-            })
-            .map(|mv| mv.amount.minor())
-            .sum();
-        assert_eq!(paid - reversed, b.ledger.paid_to(&m.user_id).minor(), "paid to {}", m.user_id);
-    }
-}
-
 #[tokio::test]
 async fn o1_a_split_booking_runs_to_release_and_the_sandbox_agrees_with_the_ledger() {
     let s = service();

@@ -95,3 +95,37 @@ pub fn deliver(b: &mut Booking) {
 pub fn check_money(b: &Booking) {
     b.ledger.check().unwrap();
 }
+
+/// The sandbox agrees with the ledger to the cent (E1, E4).
+pub fn agrees<S: Store, N: Notifier>(s: &BookingService<S, SandboxGateway, N>, b: &Booking) {
+    b.ledger.check().unwrap();
+    let held = b.ledger.escrow().minor() + b.ledger.fees().minor() + b.team_pending().minor();
+    assert_eq!(s.gateway().held_for(&b.id), held, "platform holds escrow + fee + pending");
+    for m in b.revenue_split.members() {
+        let account = m.payout_account.clone().unwrap_or_else(|| format!("user:{}", m.user_id));
+        let paid: i64 = s
+            .gateway()
+            .movements()
+            .iter()
+            .filter(|mv| {
+                mv.booking_id == b.id && mv.account.as_deref() == Some(account.as_str()) && mv.kind == "transfer"
+            })
+            .map(|mv| mv.amount.minor())
+            .sum();
+        let reversed: i64 = s
+            .gateway()
+            .movements()
+            .iter()
+            .filter(|mv| {
+                mv.booking_id == b.id && mv.kind == "reverse" && mv.key.ends_with(&format!("/release/{}", m.user_id))
+            })
+            .map(|mv| mv.amount.minor())
+            .sum();
+        assert_eq!(paid - reversed, b.ledger.paid_to(&m.user_id).minor(), "paid to {} on {}", m.user_id, b.id);
+    }
+    let movements = s.gateway().movements();
+    let moved: Vec<&str> =
+        movements.iter().filter(|m| m.booking_id == b.id && m.kind != "reverse").map(|m| m.key.as_str()).collect();
+    let unique: std::collections::BTreeSet<&str> = moved.iter().copied().collect();
+    assert_eq!(unique.len(), moved.len(), "a step moved money twice on {}", b.id);
+}
