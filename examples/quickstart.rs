@@ -1,88 +1,118 @@
-//! A 2-member split booking from creation to release on the pure core:
-//! `cargo run --example quickstart`.
+//! The seed's split booking through the service on the embedded default
+//! (in-memory store, sandbox payments): `cargo run --example quickstart`.
 //!
-//! The seed's walkthrough: client-123 books service-456 from a team of
-//! creator-1 (lead, 60 %) and creator-2 (mix engineer, 40 %). Both accept,
-//! the lead delivers, the client asks for one revision, the lead delivers
-//! again, creator-2 votes to release, and the client's approval releases
-//! escrow: the platform's 5 % fee first, then the split, to the cent.
+//! client-123 books a team of creator-1 (lead, 60 %) and creator-2 (mix
+//! engineer, 40 %) with a card whose first call on each payment step fails
+//! transiently, so the service retries with backoff. Both accept (the hold
+//! is captured), the lead delivers, the client asks for a revision, the
+//! lead delivers again, creator-2 votes to release, and the client's
+//! approval pays the platform's 5 % fee and each member, to the cent.
 
+use std::time::Duration;
+
+use async_trait::async_trait;
 use booking_core::*;
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 
-fn main() -> Result<(), Error> {
-    let t0 = Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).single().ok_or(Error::Corrupt { reason: "bad date".into() })?;
+/// Sleeps for real between retries and says so.
+struct Announce;
+
+#[async_trait]
+impl Sleeper for Announce {
+    async fn sleep(&self, delay: Duration) {
+        println!("  (payment step failed transiently; retrying in {} ms)", delay.as_millis());
+        tokio::time::sleep(delay).await;
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<(), ServiceError> {
+    let t0 = Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).single().unwrap_or_default();
     let at = |hours: i64| t0 + TimeDelta::hours(hours);
+    let service = BookingService::new(MemoryStore::new(), SandboxGateway::new(), MemoryNotifier::new(), Announce);
+    service.gateway().set_now(t0);
 
     let team = RevenueSplit::new(vec![
         SplitMember::new("creator-1", "lead", 60.into()).with_payout_account("acct_creator1"),
         SplitMember::new("creator-2", "mix-engineer", 40.into()).with_payout_account("acct_creator2"),
-    ])?
+    ])
+    .map_err(LifecycleError::from)?
     .with_release_rule(ReleaseRule::Majority);
-    let policy = Policy::standard().with_fee_bps(500);
     let new = NewBooking::split("bk-1001", "client-123", team, Money::parse("1000.00 USD")?, at(72), 180)
         .with_details("service-456", "Mix and master: 2 songs", "Vocals up front, warm low end")
-        .with_policy(policy);
+        .with_policy(Policy::standard().with_fee_bps(500))
+        .with_payment_method(test_cards::FLAKY);
+    let id = BookingId::from("bk-1001");
 
-    let (mut booking, hold) = Booking::create(new, t0)?;
-    let mut payments = hold;
-    let mut run = |b: &mut Booking, who: &str, command: Command, when: DateTime<Utc>, notes: Option<&str>| {
-        let actor = if who == "system" { Actor::System } else { Actor::user(who) };
-        let mut request = Request::new(actor, command, when);
-        if let Some(n) = notes {
-            request = request.with_notes(n);
-        }
-        b.handle(request).map(|effects| payments.extend(effects))
+    println!("Running the booking through the service…");
+    service.create(new, t0, Some("create-bk-1001")).await?;
+    let step = |who: &str, command: Command, when: DateTime<Utc>| {
+        let actor = Actor::user(who);
+        let service = &service;
+        let id = id.clone();
+        async move { service.execute(&id, Request::new(actor, command, when), None).await }
     };
+    step("creator-1", Command::Accept, at(1)).await?;
+    step("creator-2", Command::Accept, at(2)).await?;
+    service
+        .update_booking_status(
+            &id,
+            BookingStatus::InProgress,
+            Actor::user("creator-1"),
+            Some("Started working on the project".into()),
+            at(72),
+        )
+        .await?;
+    let upload = |file: &str| Command::UploadFile { file_id: file.into(), category: FileCategory::Final };
+    step("creator-2", upload("mix-v1.wav"), at(74)).await?;
+    step("creator-1", Command::Deliver, at(75)).await?;
+    service.request_revision(&id, "client-123", "Please adjust the mix levels", at(80)).await?;
+    step("creator-2", upload("mix-v2.wav"), at(90)).await?;
+    step("creator-1", Command::Deliver, at(91)).await?;
+    step("creator-2", Command::Vote { approve: true }, at(92)).await?;
+    let done = service.release_funds(&id, "client-123", at(96)).await?;
+    let booking = done.booking;
 
-    run(&mut booking, "creator-1", Command::Accept, at(1), None)?;
-    run(&mut booking, "creator-2", Command::Accept, at(2), Some("Happy to mix this"))?;
-    run(&mut booking, "creator-1", Command::Start, at(72), Some("Started working on the project"))?;
-    let upload = |id: &str| Command::UploadFile { file_id: id.into(), category: FileCategory::Final };
-    run(&mut booking, "creator-2", upload("mix-v1.wav"), at(74), None)?;
-    run(&mut booking, "creator-1", Command::Deliver, at(75), None)?;
-    run(
-        &mut booking,
-        "client-123",
-        Command::RequestRevision { feedback: "Please adjust the mix levels".into() },
-        at(80),
-        None,
-    )?;
-    run(&mut booking, "creator-2", upload("mix-v2.wav"), at(90), None)?;
-    run(&mut booking, "creator-1", Command::Deliver, at(91), None)?;
-    // Members may vote from delivery on; under `majority` the lead's
-    // delivery is one of two votes, so creator-2's vote passes the release.
-    run(&mut booking, "creator-2", Command::Vote { approve: true }, at(92), None)?;
-    run(&mut booking, "client-123", Command::Approve, at(96), Some("Sounds great"))?;
-
-    println!("Booking {} — {} — {}", booking.id, booking.title, booking.price);
+    println!("\nBooking {} — {} — {}", booking.id, booking.title, booking.price);
     println!("status {}, payment {}\n", booking.status, booking.payment_status);
     println!("Timeline");
     for event in &booking.history {
         println!("  {event}");
     }
-    println!("\nPayment steps for the gateway (idempotency keys)");
-    for p in &payments {
-        println!("  {:<36} {}", p.key(), p.amount());
-    }
     println!("\nLedger (double entry)");
     for e in booking.ledger.entries() {
         println!("  {:>14}  {:<18} → {:<18} {}", e.amount.to_string(), e.from.to_string(), e.to.to_string(), e.key);
     }
-    println!("\nPayouts");
-    for m in booking.revenue_split.members() {
-        println!("  {:<10} {:<13} {:>6}%  {}", m.user_id, m.role, m.percentage, booking.ledger.paid_to(&m.user_id));
-    }
     let l = &booking.ledger;
-    println!("  platform fee                    {}", l.fees());
     println!(
-        "\ncaptured {} = released {} + refunded {} + fee {} ; escrow now {}",
+        "  captured {} = released {} + refunded {} + fee {}; escrow now {}",
         l.captured(),
         l.released(),
         l.refunded(),
         l.fees(),
         l.escrow()
     );
-    l.check().map_err(|reason| Error::Corrupt { reason })?;
+    println!("\nPayouts");
+    for m in booking.revenue_split.members() {
+        println!("  {:<10} {:<13} {:>3}%  {}", m.user_id, m.role, m.percentage, l.paid_to(&m.user_id));
+    }
+    println!("\nSandbox balances (what the payment provider holds)");
+    for (account, balance) in service.gateway().balances() {
+        println!("  {account:<16} {balance}");
+    }
+    println!("\nNotifications sent");
+    for n in service.notifier().sent() {
+        let to: Vec<&str> = n.recipients.iter().map(UserId::as_str).collect();
+        let channel = if n.channel == Channel::Email { "email" } else { "in-app" };
+        println!(
+            "  {:<7} {:<20} to {:<32} ({} → {})",
+            channel,
+            format!("{:?}", n.kind),
+            to.join(", "),
+            n.by,
+            n.new_status
+        );
+    }
+    l.check().map_err(|reason| LifecycleError::Corrupt { reason })?;
     Ok(())
 }

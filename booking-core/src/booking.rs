@@ -363,7 +363,8 @@ pub struct Booking {
     /// Solo or split.
     pub kind: BookingKind,
     /// The team and its split; a solo booking has its provider at 100 %.
-    pub revenue_split: RevenueSplit,
+    /// Shared, as it rarely changes and every clone of the booking needs it.
+    pub revenue_split: Arc<RevenueSplit>,
     /// The booking's chat thread.
     pub chat_thread_id: String,
     /// Creation time.
@@ -398,8 +399,9 @@ pub struct Booking {
     pub reviews: Vec<Review>,
     /// The open or last dispute.
     pub dispute: Option<Dispute>,
-    /// Every event, oldest first.
-    pub history: Vec<Event>,
+    /// Every event, oldest first. Events never change once appended, so
+    /// they are shared: cloning a booking copies pointers, not its history.
+    pub history: Vec<Arc<Event>>,
     /// The number of events applied; stores use it for optimistic locking.
     pub version: u64,
 }

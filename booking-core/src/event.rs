@@ -7,6 +7,7 @@
 //! the money, so the ledger is fed by the same history everything else is.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -45,8 +46,8 @@ pub struct Event {
 pub enum EventKind {
     /// The booking was created.
     Created {
-        /// What was asked for.
-        booking: Box<NewBooking>,
+        /// What was asked for (shared: cloning a history stays cheap).
+        booking: Arc<NewBooking>,
     },
     /// The status changed.
     StatusChanged {
@@ -250,8 +251,8 @@ impl Booking {
     /// The state right after a [`EventKind::Created`] event.
     pub(crate) fn from_new(new: &NewBooking, at: DateTime<Utc>) -> Booking {
         let (kind, revenue_split) = match &new.revenue_split {
-            Some(split) => (BookingKind::Split, split.clone()),
-            None => (BookingKind::Solo, RevenueSplit::solo(new.provider_id.clone())),
+            Some(split) => (BookingKind::Split, Arc::new(split.clone())),
+            None => (BookingKind::Solo, Arc::new(RevenueSplit::solo(new.provider_id.clone()))),
         };
         Booking {
             id: new.id.clone(),
@@ -303,9 +304,9 @@ impl Booking {
     /// assert_eq!(Booking::replay(b.history.clone())?, b);
     /// # Ok::<(), booking_core::Error>(())
     /// ```
-    pub fn replay(events: Vec<Event>) -> Result<Booking, LifecycleError> {
+    pub fn replay<E: Into<Arc<Event>>>(events: impl IntoIterator<Item = E>) -> Result<Booking, LifecycleError> {
         let mut events = events.into_iter();
-        let first = events.next().ok_or_else(|| corrupt("an empty history"))?;
+        let first: Arc<Event> = events.next().ok_or_else(|| corrupt("an empty history"))?.into();
         let EventKind::Created { booking: new } = &first.kind else {
             return Err(corrupt("a history that does not start with `created`"));
         };
@@ -331,7 +332,10 @@ impl Booking {
     /// assert_eq!(b.status, BookingStatus::Confirmed);
     /// # Ok::<(), booking_core::Error>(())
     /// ```
-    pub fn apply_all(&mut self, events: Vec<Event>) -> Result<(), LifecycleError> {
+    pub fn apply_all<E: Into<Arc<Event>>>(
+        &mut self,
+        events: impl IntoIterator<Item = E>,
+    ) -> Result<(), LifecycleError> {
         for event in events {
             self.apply(event)?;
         }
@@ -350,7 +354,8 @@ impl Booking {
     /// assert_eq!(b.apply(first).unwrap_err().code(), "booking.corrupt");
     /// # Ok::<(), booking_core::Error>(())
     /// ```
-    pub fn apply(&mut self, event: Event) -> Result<(), LifecycleError> {
+    pub fn apply(&mut self, event: impl Into<Arc<Event>>) -> Result<(), LifecycleError> {
+        let event: Arc<Event> = event.into();
         let at = event.at;
         match &event.kind {
             EventKind::Created { .. } => return Err(corrupt("a second `created` event")),
@@ -391,7 +396,7 @@ impl Booking {
                 }
             }
             EventKind::TeamChanged { split, accepted_by } => {
-                self.revenue_split = split.clone();
+                self.revenue_split = Arc::new(split.clone());
                 self.accepted_by = accepted_by.clone();
                 self.team_change = None;
             }
@@ -407,7 +412,7 @@ impl Booking {
         Ok(())
     }
 
-    fn push(&mut self, event: Event) {
+    fn push(&mut self, event: Arc<Event>) {
         self.updated_at = event.at;
         self.version += 1;
         self.history.push(event);

@@ -549,7 +549,7 @@ pub fn decide_create(new: NewBooking, now: DateTime<Utc>) -> Result<Decision, Li
     let effect = PaymentEffect::Authorize { key, amount: new.price, payment_method: new.payment_method.clone() };
     let event = |kind| crate::Event { at: now, actor: actor.clone(), notes: None, kind };
     let events = vec![
-        event(EventKind::Created { booking: Box::new(new) }),
+        event(EventKind::Created { booking: Arc::new(new) }),
         event(EventKind::PaymentStatusChanged {
             from: crate::PaymentStatus::Unpaid,
             to: crate::PaymentStatus::Authorized,

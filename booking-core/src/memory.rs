@@ -3,7 +3,7 @@
 //! records, and sleepers. Nothing to set up; safe under concurrent use.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -27,7 +27,7 @@ fn lock<'a, T>(m: &'a Mutex<T>, what: &str) -> Result<MutexGuard<'a, T>, String>
 
 #[derive(Default)]
 struct StoreState {
-    bookings: HashMap<BookingId, Booking>,
+    bookings: HashMap<BookingId, Arc<Booking>>,
     operations: BTreeMap<String, Operation>,
     open: HashMap<BookingId, String>,
     idempotency: HashMap<String, IdempotencyRecord>,
@@ -82,7 +82,7 @@ fn check_version(state: &StoreState, id: &BookingId, expected: u64, operation: O
 #[async_trait]
 impl Store for MemoryStore {
     async fn load(&self, id: &BookingId) -> Result<Option<Booking>, StoreError> {
-        Ok(self.state()?.bookings.get(id).cloned())
+        Ok(self.state()?.bookings.get(id).map(|b| Booking::clone(b)))
     }
 
     async fn commit(&self, commit: Commit<'_>) -> Result<(), StoreError> {
@@ -131,7 +131,7 @@ impl Store for MemoryStore {
 
     async fn query(&self, query: &BookingQuery) -> Result<Page<Booking>, StoreError> {
         let state = self.state()?;
-        Ok(query.apply(state.bookings.values().filter(|b| query.matches(b)).cloned()))
+        Ok(query.apply(state.bookings.values().filter(|b| query.matches(b)).map(|b| Booking::clone(b))))
     }
 
     async fn open_bookings(&self) -> Result<Vec<BookingId>, StoreError> {

@@ -5,6 +5,7 @@
 //! embedded default; a real application implements these traits over its
 //! database and its payment provider.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -117,8 +118,9 @@ pub struct Operation {
 /// closes, and the idempotency record it leaves.
 #[derive(Debug, Clone, Copy)]
 pub struct Commit<'a> {
-    /// The booking after the command.
-    pub booking: &'a Booking,
+    /// The booking after the command, shared so a store can keep it without
+    /// copying.
+    pub booking: &'a Arc<Booking>,
     /// The version the command was decided on (0 to insert a new booking).
     pub expected_version: u64,
     /// The events appended.

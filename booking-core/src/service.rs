@@ -144,8 +144,9 @@ impl ServiceError {
 /// What a command did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Outcome {
-    /// The booking after the command (the current state, for a replay).
-    pub booking: Booking,
+    /// The booking after the command (the current state, for a replay),
+    /// shared with the store.
+    pub booking: Arc<Booking>,
     /// The events it appended.
     pub events: Vec<Event>,
     /// The payment steps it performed.
@@ -297,7 +298,7 @@ impl<S: Store, G: PaymentGateway, N: Notifier> BookingService<S, G, N> {
         idempotency_key: Option<&str>,
     ) -> Result<Outcome, ServiceError> {
         let id = new.id.clone();
-        let fingerprint = fingerprint(&("create", &new));
+        let fingerprint = idempotency_key.map(|_| fingerprint(&("create", &new))).unwrap_or_default();
         if let Some(replay) = self.replay(idempotency_key, &fingerprint, &id).await? {
             return Ok(replay);
         }
@@ -315,7 +316,8 @@ impl<S: Store, G: PaymentGateway, N: Notifier> BookingService<S, G, N> {
         request: Request,
         idempotency_key: Option<&str>,
     ) -> Result<Outcome, ServiceError> {
-        let fingerprint = fingerprint(&(id, &request.actor, &request.command));
+        let fingerprint =
+            idempotency_key.map(|_| fingerprint(&(id, &request.actor, &request.command))).unwrap_or_default();
         for _ in 0..self.max_conflicts {
             if let Some(replay) = self.replay(idempotency_key, &fingerprint, id).await? {
                 return Ok(replay);
@@ -366,7 +368,7 @@ impl<S: Store, G: PaymentGateway, N: Notifier> BookingService<S, G, N> {
             let landed = current.as_ref().is_some_and(|b| {
                 b.history
                     .get(start..)
-                    .is_some_and(|h| h.len() >= op.events.len() && h[..op.events.len()] == op.events[..])
+                    .is_some_and(|h| h.len() >= op.events.len() && h.iter().zip(&op.events).all(|(a, b)| **a == *b))
             });
             if landed {
                 self.retry_store(|| self.store.abandon(&op.id)).await?;
@@ -376,10 +378,10 @@ impl<S: Store, G: PaymentGateway, N: Notifier> BookingService<S, G, N> {
             let fresh = current.as_ref().map_or(op.expected_version == 0, |b| b.version == op.expected_version);
             let actor = op.events.first().map_or(Actor::System, |e| e.actor.clone());
             let settled = if fresh {
-                let after = match current {
+                let after = Arc::new(match current {
                     Some(mut b) => b.apply_all(op.events.clone()).map(|_| b),
                     None => Booking::replay(op.events.clone()),
-                }?;
+                }?);
                 match self.pay(&op.booking_id, &op.effects).await {
                     Ok(()) => {
                         let commit = Commit {
@@ -523,7 +525,7 @@ impl<S: Store, G: PaymentGateway, N: Notifier> BookingService<S, G, N> {
         if record.fingerprint != fingerprint || &record.booking_id != id {
             return Err(ServiceError::IdempotencyMismatch { key: key.to_owned() });
         }
-        let booking = self.load(id).await?;
+        let booking = Arc::new(self.load(id).await?);
         Ok(Some(Outcome { booking, events: record.events, effects: record.effects, replayed: true }))
     }
 
@@ -556,15 +558,15 @@ impl<S: Store, G: PaymentGateway, N: Notifier> BookingService<S, G, N> {
         record: Option<IdempotencyRecord>,
     ) -> Result<Outcome, ServiceError> {
         let expected_version = before.as_ref().map_or(0, |b| b.version);
-        let after = match before {
+        let after = Arc::new(match before {
             Some(mut b) => {
                 b.apply_all(decision.events.clone())?;
                 b
             }
             None => Booking::replay(decision.events.clone())?,
-        };
-        let op_id = format!("{id}@{expected_version}");
+        });
         let moves_money = !decision.effects.is_empty();
+        let op_id = if moves_money { format!("{id}@{expected_version}") } else { String::new() };
         if moves_money {
             let op = Operation {
                 id: op_id.clone(),

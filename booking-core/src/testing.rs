@@ -49,7 +49,7 @@ fn t(hours: i64) -> DateTime<Utc> {
 
 /// A booking made by `client`, scheduled `hours_ahead` after creation, with
 /// a two-member team.
-fn booking(id: &str, client: &str, hours_ahead: i64) -> Result<Booking, String> {
+fn booking(id: &str, client: &str, hours_ahead: i64) -> Result<Arc<Booking>, String> {
     let team = RevenueSplit::new(vec![
         SplitMember::new("lead", "lead", 60.into()),
         SplitMember::new("member", "collaborator", 40.into()),
@@ -57,20 +57,24 @@ fn booking(id: &str, client: &str, hours_ahead: i64) -> Result<Booking, String> 
     .map_err(|e| e.to_string())?;
     let price = Money::parse("100.00 USD").map_err(|e| e.to_string())?;
     let new = NewBooking::split(id, client, team, price, t(hours_ahead), 60);
-    Booking::create(new, t(0)).map(|(b, _)| b).map_err(|e| e.to_string())
+    Booking::create(new, t(0)).map(|(b, _)| Arc::new(b)).map_err(|e| e.to_string())
 }
 
 /// The booking after one more command, with the events it appended.
-fn advanced(b: &Booking, actor: &str, command: Command) -> Result<(Booking, Vec<crate::Event>), String> {
+fn advanced(b: &Booking, actor: &str, command: Command) -> Result<(Arc<Booking>, Vec<crate::Event>), String> {
     let mut next = b.clone();
     let at = next.updated_at;
     next.handle(Request::new(Actor::user(actor), command, at)).map_err(|e| e.to_string())?;
-    let events = next.history[b.history.len()..].to_vec();
-    Ok((next, events))
+    let events = next.history[b.history.len()..].iter().map(|e| (**e).clone()).collect();
+    Ok((Arc::new(next), events))
 }
 
-fn insert(b: &Booking) -> Commit<'_> {
-    Commit { booking: b, expected_version: 0, events: &b.history, operation: None, idempotency: None }
+fn insert<'a>(b: &'a Arc<Booking>, events: &'a [crate::Event]) -> Commit<'a> {
+    Commit { booking: b, expected_version: 0, events, operation: None, idempotency: None }
+}
+
+fn events_of(b: &Booking) -> Vec<crate::Event> {
+    b.history.iter().map(|e| (**e).clone()).collect()
 }
 
 fn operation(b: &Booking, events: Vec<crate::Event>) -> Operation {
@@ -127,21 +131,21 @@ async fn load_missing<S: Store>(s: Arc<S>) -> Check {
 
 async fn round_trip<S: Store>(s: Arc<S>) -> Check {
     let b = booking("b1", "client", 72)?;
-    s.commit(insert(&b)).await.map_err(|e| e.to_string())?;
+    s.commit(insert(&b, &events_of(&b))).await.map_err(|e| e.to_string())?;
     let got = s.load(&b.id).await.map_err(|e| e.to_string())?;
-    ensure(got.as_ref() == Some(&b), || "the loaded booking differs from the one stored".into())
+    ensure(got.as_ref() == Some(&*b), || "the loaded booking differs from the one stored".into())
 }
 
 async fn duplicate<S: Store>(s: Arc<S>) -> Check {
     let b = booking("b1", "client", 72)?;
-    s.commit(insert(&b)).await.map_err(|e| e.to_string())?;
-    let again = s.commit(insert(&b)).await;
+    s.commit(insert(&b, &events_of(&b))).await.map_err(|e| e.to_string())?;
+    let again = s.commit(insert(&b, &events_of(&b))).await;
     ensure(matches!(again, Err(StoreError::Duplicate { .. })), || format!("second insert gave {again:?}"))
 }
 
 async fn stale<S: Store>(s: Arc<S>) -> Check {
     let b = booking("b1", "client", 72)?;
-    s.commit(insert(&b)).await.map_err(|e| e.to_string())?;
+    s.commit(insert(&b, &events_of(&b))).await.map_err(|e| e.to_string())?;
     let (next, events) = advanced(&b, "lead", Command::Accept)?;
     let commit =
         Commit { booking: &next, expected_version: b.version, events: &events, operation: None, idempotency: None };
@@ -157,12 +161,12 @@ async fn stale<S: Store>(s: Arc<S>) -> Check {
     let r = s.commit(stale).await;
     ensure(conflict(&r), || format!("a commit on a stale version gave {r:?}"))?;
     let got = s.load(&b.id).await.map_err(|e| e.to_string())?;
-    ensure(got.as_ref() == Some(&next), || "a refused commit changed the booking".into())
+    ensure(got.as_ref() == Some(&*next), || "a refused commit changed the booking".into())
 }
 
 async fn lease<S: Store>(s: Arc<S>) -> Check {
     let b = booking("b1", "client", 72)?;
-    s.commit(insert(&b)).await.map_err(|e| e.to_string())?;
+    s.commit(insert(&b, &events_of(&b))).await.map_err(|e| e.to_string())?;
     let (next, events) = advanced(&b, "lead", Command::Accept)?;
     let op = operation(&b, events.clone());
     s.begin(&op).await.map_err(|e| e.to_string())?;
@@ -191,7 +195,7 @@ async fn lease<S: Store>(s: Arc<S>) -> Check {
 
 async fn begin_conflicts<S: Store>(s: Arc<S>) -> Check {
     let b = booking("b1", "client", 72)?;
-    s.commit(insert(&b)).await.map_err(|e| e.to_string())?;
+    s.commit(insert(&b, &events_of(&b))).await.map_err(|e| e.to_string())?;
     let (_, events) = advanced(&b, "lead", Command::Accept)?;
     let mut stale = operation(&b, events.clone());
     stale.expected_version = b.version + 7;
@@ -209,7 +213,7 @@ async fn begin_conflicts<S: Store>(s: Arc<S>) -> Check {
 
 async fn abandon<S: Store>(s: Arc<S>) -> Check {
     let b = booking("b1", "client", 72)?;
-    s.commit(insert(&b)).await.map_err(|e| e.to_string())?;
+    s.commit(insert(&b, &events_of(&b))).await.map_err(|e| e.to_string())?;
     let op = operation(&b, Vec::new());
     s.begin(&op).await.map_err(|e| e.to_string())?;
     s.abandon(&op.id).await.map_err(|e| e.to_string())?;
@@ -227,11 +231,12 @@ async fn idempotency<S: Store>(s: Arc<S>) -> Check {
         key: "create-b1".into(),
         fingerprint: "f".into(),
         booking_id: b.id.clone(),
-        events: b.history.clone(),
+        events: events_of(&b),
         effects: Vec::new(),
         recorded_at: b.created_at,
     };
-    let commit = Commit { idempotency: Some(&record), ..insert(&b) };
+    let events = events_of(&b);
+    let commit = Commit { idempotency: Some(&record), ..insert(&b, &events) };
     s.commit(commit).await.map_err(|e| e.to_string())?;
     let got = s.idempotency("create-b1").await.map_err(|e| e.to_string())?;
     ensure(got.as_ref() == Some(&record), || format!("the record read back as {got:?}"))?;
@@ -246,9 +251,15 @@ async fn queries<S: Store>(s: Arc<S>) -> Check {
         if i == 4 {
             b = advanced(&b, client, Command::Cancel { reason: None })?.0;
         }
-        s.commit(Commit { booking: &b, expected_version: 0, events: &b.history, operation: None, idempotency: None })
-            .await
-            .map_err(|e| e.to_string())?;
+        s.commit(Commit {
+            booking: &b,
+            expected_version: 0,
+            events: &events_of(&b),
+            operation: None,
+            idempotency: None,
+        })
+        .await
+        .map_err(|e| e.to_string())?;
         all.push(b);
     }
     let queries = [
@@ -261,7 +272,7 @@ async fn queries<S: Store>(s: Arc<S>) -> Check {
     ];
     for q in queries {
         let got = s.query(&q).await.map_err(|e| e.to_string())?;
-        let want = q.apply(all.clone());
+        let want = q.apply(all.iter().map(|b| Booking::clone(b)));
         let ids = |p: &crate::Page<Booking>| p.items.iter().map(|b| b.id.to_string()).collect::<Vec<_>>();
         ensure(ids(&got) == ids(&want) && got.total == want.total, || {
             format!("{q:?}: got {:?} of {}, want {:?} of {}", ids(&got), got.total, ids(&want), want.total)
@@ -272,9 +283,10 @@ async fn queries<S: Store>(s: Arc<S>) -> Check {
 
 async fn open_bookings<S: Store>(s: Arc<S>) -> Check {
     let pending = booking("p", "client", 72)?;
-    let cancelled = advanced(&booking("c", "client", 72)?, "client", Command::Cancel { reason: None })?.0;
+    let fresh = booking("c", "client", 72)?;
+    let cancelled = advanced(&fresh, "client", Command::Cancel { reason: None })?.0;
     for b in [&pending, &cancelled] {
-        s.commit(insert(b)).await.map_err(|e| e.to_string())?;
+        s.commit(insert(b, &events_of(b))).await.map_err(|e| e.to_string())?;
     }
     let open = s.open_bookings().await.map_err(|e| e.to_string())?;
     ensure(open.contains(&pending.id) && !open.contains(&cancelled.id), || format!("open_bookings gave {open:?}"))
@@ -282,7 +294,7 @@ async fn open_bookings<S: Store>(s: Arc<S>) -> Check {
 
 async fn racing_commits<S: Store + 'static>(s: Arc<S>) -> Check {
     let b = booking("race", "client", 72)?;
-    s.commit(insert(&b)).await.map_err(|e| e.to_string())?;
+    s.commit(insert(&b, &events_of(&b))).await.map_err(|e| e.to_string())?;
     let mut tasks = Vec::new();
     for i in 0..32 {
         let (s, b) = (s.clone(), b.clone());
@@ -316,7 +328,7 @@ async fn racing_commits<S: Store + 'static>(s: Arc<S>) -> Check {
 
 async fn racing_begins<S: Store + 'static>(s: Arc<S>) -> Check {
     let b = booking("race", "client", 72)?;
-    s.commit(insert(&b)).await.map_err(|e| e.to_string())?;
+    s.commit(insert(&b, &events_of(&b))).await.map_err(|e| e.to_string())?;
     let mut tasks = Vec::new();
     for i in 0..32 {
         let (s, b) = (s.clone(), b.clone());

@@ -21,9 +21,9 @@ impl Store for LastWriterWins {
     }
     async fn commit(&self, commit: Commit<'_>) -> Result<(), StoreError> {
         let current = self.0.load(&commit.booking.id).await?.map_or(0, |b| b.version);
-        let mut forced = commit.booking.clone();
+        let mut forced = Booking::clone(commit.booking);
         forced.version = current + commit.events.len() as u64;
-        self.0.commit(Commit { booking: &forced, expected_version: current, ..commit }).await
+        self.0.commit(Commit { booking: &std::sync::Arc::new(forced), expected_version: current, ..commit }).await
     }
     async fn begin(&self, op: &Operation) -> Result<(), StoreError> {
         self.0.begin(op).await

@@ -58,7 +58,7 @@ async fn o1_a_split_booking_runs_to_release_and_the_sandbox_agrees_with_the_ledg
     assert_eq!(s.gateway().balance("user:m1", Currency::USD), 28_500);
     assert_eq!(s.gateway().balance("platform", Currency::USD), 5_000);
     agrees(&s, &out.booking);
-    assert_eq!(s.get(&"b".into()).await.unwrap(), out.booking);
+    assert_eq!(s.get(&"b".into()).await.unwrap(), *out.booking);
 }
 
 #[tokio::test]
@@ -221,7 +221,7 @@ async fn o5_a_permanent_failure_mid_release_rolls_back_and_leaves_the_booking_un
     assert_eq!(err.code(), "payment.declined");
     assert!(matches!(err, ServiceError::Payment { rolled_back: true, .. }));
     let after = s.get(&"b".into()).await.unwrap();
-    assert_eq!(after, before, "the booking is unchanged");
+    assert_eq!(after, *before, "the booking is unchanged");
     assert_eq!(s.gateway().balance("user:lead", Currency::USD), 0, "the lead's transfer was reversed");
     assert_eq!(s.gateway().held_for(&"b".into()), 100_000);
     assert!(s.notifier().sent().iter().any(|n| n.kind == NotificationKind::Rollback));
