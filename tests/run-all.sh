@@ -4,8 +4,9 @@
 #   bash tests/run-all.sh
 #
 # Rust: formatting, clippy (warnings are errors), unit, integration,
-# property and shared-vector tests, doc examples, and one pass of each
-# bench so they cannot rot. Everything it needs comes with cargo.
+# property, shared-vector, store-conformance and seeded-simulation tests,
+# doc examples, and one pass of each bench so they cannot rot. Everything
+# it needs comes with cargo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,9 +30,11 @@ tally cargo test --workspace --doc --quiet
 
 step "benches compile and run once"
 cargo bench --bench core --quiet -- --test >/dev/null
+cargo bench --bench service --quiet -- --test >/dev/null
 
 step "examples run"
 cargo run --quiet --example quickstart >/dev/null
+cargo run --quiet --example pure_core >/dev/null
 cargo run --quiet --example transitions >/dev/null
 
 # One closing line over every suite: "N passed, N failed".
