@@ -632,32 +632,33 @@ impl<S: Store, G: PaymentGateway, N: Notifier> BookingService<S, G, N> {
         Duration::from_nanos(if nanos == 0 { 0 } else { *state % (nanos + 1) })
     }
 
-    async fn retry_payment<F, Fut>(&self, mut call: F) -> Result<(), PaymentError>
+    async fn retry_payment<F, Fut>(&self, call: F) -> Result<(), PaymentError>
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<(), PaymentError>>,
     {
-        let mut attempt = 0;
-        loop {
-            match call().await {
-                Err(e) if e.is_retryable() && attempt + 1 < self.retry.max_attempts => {
-                    self.sleeper.sleep(self.jitter(attempt)).await;
-                    attempt += 1;
-                }
-                other => return other,
-            }
-        }
+        self.retry(call, PaymentError::is_retryable).await
     }
 
-    async fn retry_store<T, F, Fut>(&self, mut call: F) -> Result<T, StoreError>
+    async fn retry_store<T, F, Fut>(&self, call: F) -> Result<T, StoreError>
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<T, StoreError>>,
     {
+        self.retry(call, |e| matches!(e, StoreError::Unavailable { .. })).await
+    }
+
+    /// Calls until success, a failure `retryable` rejects, or the policy's
+    /// attempts run out, sleeping a jittered backoff between attempts (O2).
+    async fn retry<T, E, F, Fut>(&self, mut call: F, retryable: impl Fn(&E) -> bool) -> Result<T, E>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, E>>,
+    {
         let mut attempt = 0;
         loop {
             match call().await {
-                Err(StoreError::Unavailable { .. }) if attempt + 1 < self.retry.max_attempts => {
+                Err(e) if retryable(&e) && attempt + 1 < self.retry.max_attempts => {
                     self.sleeper.sleep(self.jitter(attempt)).await;
                     attempt += 1;
                 }

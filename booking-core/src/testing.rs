@@ -292,13 +292,30 @@ async fn open_bookings<S: Store>(s: Arc<S>) -> Check {
     ensure(open.contains(&pending.id) && !open.contains(&cancelled.id), || format!("open_bookings gave {open:?}"))
 }
 
+/// Runs `n` racers at once; counts the ones that won. A racer's `Err`
+/// other than a conflict fails the check.
+async fn race<Fut>(n: usize, racer: impl Fn(usize) -> Fut) -> Result<usize, String>
+where
+    Fut: Future<Output = Result<Result<(), StoreError>, String>> + Send + 'static,
+{
+    let tasks: Vec<_> = (0..n).map(|i| tokio::spawn(racer(i))).collect();
+    let mut wins = 0;
+    for task in tasks {
+        match task.await.map_err(|e| e.to_string())?? {
+            Ok(()) => wins += 1,
+            Err(StoreError::Conflict { .. }) => {}
+            Err(e) => return Err(format!("a racer failed with {e}")),
+        }
+    }
+    Ok(wins)
+}
+
 async fn racing_commits<S: Store + 'static>(s: Arc<S>) -> Check {
     let b = booking("race", "client", 72)?;
     s.commit(insert(&b, &events_of(&b))).await.map_err(|e| e.to_string())?;
-    let mut tasks = Vec::new();
-    for i in 0..32 {
+    let wins = race(32, |i| {
         let (s, b) = (s.clone(), b.clone());
-        tasks.push(tokio::spawn(async move {
+        async move {
             let cmd = Command::UploadFile { file_id: format!("f{i}").into(), category: FileCategory::Reference };
             let (next, events) = advanced(&b, "client", cmd)?;
             let commit = Commit {
@@ -308,17 +325,10 @@ async fn racing_commits<S: Store + 'static>(s: Arc<S>) -> Check {
                 operation: None,
                 idempotency: None,
             };
-            Ok::<_, String>(s.commit(commit).await)
-        }));
-    }
-    let mut wins = 0;
-    for task in tasks {
-        match task.await.map_err(|e| e.to_string())?? {
-            Ok(()) => wins += 1,
-            Err(StoreError::Conflict { .. }) => {}
-            Err(e) => return Err(format!("a racing commit failed with {e}")),
+            Ok(s.commit(commit).await)
         }
-    }
+    })
+    .await?;
     ensure(wins == 1, || format!("{wins} of 32 racing commits won"))?;
     let got = s.load(&b.id).await.map_err(|e| e.to_string())?;
     ensure(got.is_some_and(|g| g.version == b.version + 1 && g.files.len() == 1), || {
@@ -329,23 +339,14 @@ async fn racing_commits<S: Store + 'static>(s: Arc<S>) -> Check {
 async fn racing_begins<S: Store + 'static>(s: Arc<S>) -> Check {
     let b = booking("race", "client", 72)?;
     s.commit(insert(&b, &events_of(&b))).await.map_err(|e| e.to_string())?;
-    let mut tasks = Vec::new();
-    for i in 0..32 {
+    let wins = race(32, |i| {
         let (s, b) = (s.clone(), b.clone());
-        tasks.push(tokio::spawn(async move {
+        async move {
             let mut op = operation(&b, Vec::new());
             op.id = format!("{}-{i}", op.id);
-            s.begin(&op).await
-        }));
-    }
-    let mut wins = 0;
-    for task in tasks {
-        match task.await.map_err(|e| e.to_string())? {
-            Ok(()) => wins += 1,
-            Err(StoreError::Conflict { .. }) => {}
-            Err(e) => return Err(format!("a racing begin failed with {e}")),
+            Ok(s.begin(&op).await)
         }
-    }
-    ensure(wins == 1, || format!("{wins} of 32 racing begins won"))?;
-    Ok(())
+    })
+    .await?;
+    ensure(wins == 1, || format!("{wins} of 32 racing begins won"))
 }

@@ -285,48 +285,13 @@ async fn o4_concurrent_writers_lose_no_update_and_exactly_one_wins_a_transition(
     assert_eq!(s.gateway().held_for(&b.id), 100_000, "captured once");
 }
 
-/// A store that fails `commit` a set number of times, as a crash between
-/// the payment calls and the save would.
-struct CrashingStore {
-    inner: MemoryStore,
-    commits_to_fail: AtomicU32,
-}
-
-#[async_trait]
-impl Store for CrashingStore {
-    async fn load(&self, id: &BookingId) -> Result<Option<Booking>, StoreError> {
-        self.inner.load(id).await
-    }
-    async fn commit(&self, commit: Commit<'_>) -> Result<(), StoreError> {
-        if self.commits_to_fail.load(Ordering::SeqCst) > 0 {
-            self.commits_to_fail.fetch_sub(1, Ordering::SeqCst);
-            return Err(StoreError::Unavailable { message: "crashed before the save".into() });
-        }
-        self.inner.commit(commit).await
-    }
-    async fn begin(&self, op: &Operation) -> Result<(), StoreError> {
-        self.inner.begin(op).await
-    }
-    async fn abandon(&self, id: &str) -> Result<(), StoreError> {
-        self.inner.abandon(id).await
-    }
-    async fn open_operations(&self) -> Result<Vec<Operation>, StoreError> {
-        self.inner.open_operations().await
-    }
-    async fn idempotency(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
-        self.inner.idempotency(key).await
-    }
-    async fn query(&self, q: &BookingQuery) -> Result<Page<Booking>, StoreError> {
-        self.inner.query(q).await
-    }
-    async fn open_bookings(&self) -> Result<Vec<BookingId>, StoreError> {
-        self.inner.open_bookings().await
-    }
-}
-
 #[tokio::test]
 async fn o5_a_crash_between_payment_and_save_is_completed_by_recovery_without_paying_twice() {
-    let store = CrashingStore { inner: MemoryStore::new(), commits_to_fail: AtomicU32::new(0) };
+    let to_fail = Arc::new(AtomicU32::new(0));
+    let countdown = to_fail.clone();
+    let store = CrashingStore::new(move || {
+        countdown.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok()
+    });
     let s = BookingService::new(store, SandboxGateway::new(), MemoryNotifier::new(), RecordingSleeper::new());
     s.gateway().set_now(t0());
     s.create(split_new("b", team(ReleaseRule::LeadOnly, true)), t0(), None).await.unwrap();
@@ -336,7 +301,7 @@ async fn o5_a_crash_between_payment_and_save_is_completed_by_recovery_without_pa
     run(&s, "b", user("lead"), Command::Start, 72).await;
     run(&s, "b", user("lead"), Command::UploadFile { file_id: "f".into(), category: FileCategory::Final }, 73).await;
     run(&s, "b", user("lead"), Command::Deliver, 74).await;
-    s.store().commits_to_fail.store(5, Ordering::SeqCst); // every retry of the save fails
+    to_fail.store(5, Ordering::SeqCst); // every retry of the save fails
     let err = s.execute(&"b".into(), req(user("client"), Command::Approve, 75), None).await.unwrap_err();
     assert_eq!(err.code(), "store.unavailable");
     assert_eq!(s.store().open_operations().await.unwrap().len(), 1, "the operation stays open");

@@ -15,7 +15,6 @@ mod common;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
 
-use async_trait::async_trait;
 use booking_core::*;
 use chrono::{DateTime, TimeDelta, Utc};
 use common::*;
@@ -34,52 +33,6 @@ impl Rng {
     }
     fn chance(&mut self, per_mille: u64) -> bool {
         self.below(1000) < per_mille
-    }
-}
-
-/// The in-memory store, crashing on commits in bursts longer than the
-/// service's retries, so commands die between their payments and their save.
-struct CrashingStore {
-    inner: MemoryStore,
-    rng: Mutex<Rng>,
-    burst: AtomicU32,
-    crashes: AtomicU32,
-}
-
-#[async_trait]
-impl Store for CrashingStore {
-    async fn load(&self, id: &BookingId) -> Result<Option<Booking>, StoreError> {
-        self.inner.load(id).await
-    }
-    async fn commit(&self, commit: Commit<'_>) -> Result<(), StoreError> {
-        let start_burst = self.rng.lock().unwrap().chance(15);
-        if start_burst {
-            self.burst.store(6, Ordering::SeqCst);
-        }
-        if self.burst.load(Ordering::SeqCst) > 0 {
-            self.burst.fetch_sub(1, Ordering::SeqCst);
-            self.crashes.fetch_add(1, Ordering::SeqCst);
-            return Err(StoreError::Unavailable { message: "simulated crash before the save".into() });
-        }
-        self.inner.commit(commit).await
-    }
-    async fn begin(&self, op: &Operation) -> Result<(), StoreError> {
-        self.inner.begin(op).await
-    }
-    async fn abandon(&self, id: &str) -> Result<(), StoreError> {
-        self.inner.abandon(id).await
-    }
-    async fn open_operations(&self) -> Result<Vec<Operation>, StoreError> {
-        self.inner.open_operations().await
-    }
-    async fn idempotency(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
-        self.inner.idempotency(key).await
-    }
-    async fn query(&self, q: &BookingQuery) -> Result<Page<Booking>, StoreError> {
-        self.inner.query(q).await
-    }
-    async fn open_bookings(&self) -> Result<Vec<BookingId>, StoreError> {
-        self.inner.open_bookings().await
     }
 }
 
@@ -162,12 +115,16 @@ struct Stats {
 
 async fn simulate(seed: u64, steps: usize) -> Stats {
     let mut rng = Rng(seed | 1);
-    let store = CrashingStore {
-        inner: MemoryStore::new(),
-        rng: Mutex::new(Rng(seed.wrapping_mul(31) | 1)),
-        burst: AtomicU32::new(0),
-        crashes: AtomicU32::new(0),
-    };
+    // Commits crash in bursts longer than the service's retries, so
+    // commands die between their payments and their save.
+    let crash_rng = Mutex::new(Rng(seed.wrapping_mul(31) | 1));
+    let burst = AtomicU32::new(0);
+    let store = CrashingStore::new(move || {
+        if crash_rng.lock().unwrap().chance(15) {
+            burst.store(6, Ordering::SeqCst);
+        }
+        burst.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok()
+    });
     let gateway = SandboxGateway::new().with_faults(seed, 40);
     let sim: Sim = BookingService::new(store, gateway, MemoryNotifier::new(), RecordingSleeper::new()).with_seed(seed);
     let mut now = t0();

@@ -129,3 +129,49 @@ pub fn agrees<S: Store, N: Notifier>(s: &BookingService<S, SandboxGateway, N>, b
     let unique: std::collections::BTreeSet<&str> = moved.iter().copied().collect();
     assert_eq!(unique.len(), moved.len(), "a step moved money twice on {}", b.id);
 }
+
+/// The in-memory store, failing `commit` whenever `crash()` says so, as a
+/// crash between a command's payments and its save would.
+pub struct CrashingStore {
+    pub inner: MemoryStore,
+    crash: Box<dyn Fn() -> bool + Send + Sync>,
+    pub crashes: std::sync::atomic::AtomicU32,
+}
+
+impl CrashingStore {
+    pub fn new(crash: impl Fn() -> bool + Send + Sync + 'static) -> CrashingStore {
+        CrashingStore { inner: MemoryStore::new(), crash: Box::new(crash), crashes: 0.into() }
+    }
+}
+
+#[async_trait::async_trait]
+impl Store for CrashingStore {
+    async fn load(&self, id: &BookingId) -> Result<Option<Booking>, StoreError> {
+        self.inner.load(id).await
+    }
+    async fn commit(&self, commit: Commit<'_>) -> Result<(), StoreError> {
+        if (self.crash)() {
+            self.crashes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            return Err(StoreError::Unavailable { message: "simulated crash before the save".into() });
+        }
+        self.inner.commit(commit).await
+    }
+    async fn begin(&self, op: &Operation) -> Result<(), StoreError> {
+        self.inner.begin(op).await
+    }
+    async fn abandon(&self, id: &str) -> Result<(), StoreError> {
+        self.inner.abandon(id).await
+    }
+    async fn open_operations(&self) -> Result<Vec<Operation>, StoreError> {
+        self.inner.open_operations().await
+    }
+    async fn idempotency(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
+        self.inner.idempotency(key).await
+    }
+    async fn query(&self, q: &BookingQuery) -> Result<Page<Booking>, StoreError> {
+        self.inner.query(q).await
+    }
+    async fn open_bookings(&self) -> Result<Vec<BookingId>, StoreError> {
+        self.inner.open_bookings().await
+    }
+}
