@@ -589,3 +589,108 @@ impl Sleeper for TokioSleeper {
         tokio::time::sleep(delay).await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::IdempotencyKey;
+    use chrono::TimeZone;
+
+    fn usd(minor: i64) -> Money {
+        Money::from_minor(minor, Currency::USD)
+    }
+
+    fn call<'a>(booking: &'a BookingId, key: &'a IdempotencyKey, amount: Money) -> PaymentCall<'a> {
+        PaymentCall { booking_id: booking, key, amount }
+    }
+
+    fn block<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread().build().map(|rt| rt.block_on(f)).unwrap()
+    }
+
+    #[test]
+    fn e2_holds_lapse_after_the_authorization_window() {
+        block(async {
+            let gw = SandboxGateway::new();
+            let t0 = Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap();
+            gw.set_now(t0);
+            let b = BookingId::from("b");
+            gw.authorize(call(&b, &"a".into(), usd(1_000)), None).await.unwrap();
+            gw.set_now(t0 + TimeDelta::days(7) + TimeDelta::seconds(1));
+            let err = gw.capture(call(&b, &"c".into(), usd(1_000))).await.unwrap_err();
+            assert_eq!((err.code.as_str(), err.is_retryable()), ("authorization_expired", false));
+        });
+    }
+
+    #[test]
+    fn captures_stay_within_the_hold_and_refunds_within_what_is_held() {
+        block(async {
+            let gw = SandboxGateway::new();
+            let b = BookingId::from("b");
+            gw.authorize(call(&b, &"a".into(), usd(1_000)), None).await.unwrap();
+            let too_much = gw.capture(call(&b, &"c1".into(), usd(1_001))).await.unwrap_err();
+            assert_eq!(too_much.code, "amount_too_large");
+            gw.capture(call(&b, &"c2".into(), usd(1_000))).await.unwrap();
+            gw.refund(call(&b, &"r1".into(), usd(600))).await.unwrap();
+            let over = gw.refund(call(&b, &"r2".into(), usd(401))).await.unwrap_err();
+            assert_eq!(over.code, "insufficient_escrow");
+            assert_eq!(gw.held_for(&b), 400);
+            assert_eq!(gw.balance("platform", Currency::USD), 400);
+        });
+    }
+
+    #[test]
+    fn e5_a_repeated_key_answers_the_first_result_and_moves_nothing() {
+        block(async {
+            let gw = SandboxGateway::new();
+            let b = BookingId::from("b");
+            gw.authorize(call(&b, &"a".into(), usd(1_000)), None).await.unwrap();
+            gw.capture(call(&b, &"c".into(), usd(1_000))).await.unwrap();
+            let key = IdempotencyKey::from("t");
+            for _ in 0..3 {
+                gw.transfer(call(&b, &key, usd(700)), &"u".into(), Some("acct_u")).await.unwrap();
+            }
+            assert_eq!(gw.balance("acct_u", Currency::USD), 700);
+            let declined = IdempotencyKey::from("d");
+            let closed = Some(test_cards::CLOSED_ACCOUNT);
+            let first = gw.transfer(call(&b, &declined, usd(1)), &"v".into(), closed).await.unwrap_err();
+            let again = gw.transfer(call(&b, &declined, usd(1)), &"v".into(), closed).await.unwrap_err();
+            assert_eq!(first, again);
+        });
+    }
+
+    #[test]
+    fn o5_reversing_undoes_a_step_once_and_a_step_that_never_happened_needs_nothing() {
+        block(async {
+            let gw = SandboxGateway::new();
+            let b = BookingId::from("b");
+            gw.authorize(call(&b, &"a".into(), usd(1_000)), None).await.unwrap();
+            gw.capture(call(&b, &"c".into(), usd(1_000))).await.unwrap();
+            let step =
+                PaymentEffect::Transfer { key: "t".into(), amount: usd(300), user_id: "u".into(), account: None };
+            gw.reverse(&b, &step).await.unwrap(); // never happened: nothing to undo
+            gw.transfer(call(&b, &"t".into(), usd(300)), &"u".into(), None).await.unwrap();
+            gw.reverse(&b, &step).await.unwrap();
+            gw.reverse(&b, &step).await.unwrap();
+            assert_eq!(gw.balance("user:u", Currency::USD), 0);
+            assert_eq!(gw.held_for(&b), 1_000);
+            let refund = PaymentEffect::Refund { key: "r".into(), amount: usd(1) };
+            gw.refund(call(&b, &"r".into(), usd(1))).await.unwrap();
+            assert_eq!(gw.reverse(&b, &refund).await.unwrap_err().code, "irreversible");
+        });
+    }
+
+    #[test]
+    fn declined_cards_fail_permanently() {
+        block(async {
+            let gw = SandboxGateway::new();
+            let b = BookingId::from("b");
+            for (card, code) in
+                [(test_cards::DECLINED, "card_declined"), (test_cards::INSUFFICIENT_FUNDS, "insufficient_funds")]
+            {
+                let err = gw.authorize(call(&b, &card.into(), usd(1)), Some(card)).await.unwrap_err();
+                assert_eq!((err.code.as_str(), err.is_retryable()), (code, false));
+            }
+        });
+    }
+}
