@@ -13,7 +13,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::escrow::{Account, Ledger};
-use crate::event::Event;
+use crate::history::History;
 use crate::ids::{BookingId, FileId, ServiceId, UserId};
 use crate::money::Money;
 use crate::policy::Policy;
@@ -399,9 +399,9 @@ pub struct Booking {
     pub reviews: Vec<Review>,
     /// The open or last dispute.
     pub dispute: Option<Dispute>,
-    /// Every event, oldest first. Events never change once appended, so
-    /// they are shared: cloning a booking copies pointers, not its history.
-    pub history: Vec<Arc<Event>>,
+    /// Every event, oldest first. Cloning a booking shares it rather than
+    /// copying it.
+    pub history: History,
     /// The number of events applied; stores use it for optimistic locking.
     pub version: u64,
 }

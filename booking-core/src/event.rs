@@ -17,6 +17,7 @@ use crate::booking::{
 };
 use crate::error::LifecycleError;
 use crate::escrow::{Ledger, LedgerEntry};
+use crate::history::History;
 use crate::ids::{IdempotencyKey, UserId};
 use crate::lifecycle::{NewBooking, Resolution};
 use crate::money::Money;
@@ -287,7 +288,7 @@ impl Booking {
             files: Vec::new(),
             reviews: Vec::new(),
             dispute: None,
-            history: Vec::with_capacity(16),
+            history: History::default(),
             version: 0,
         }
     }
@@ -301,12 +302,12 @@ impl Booking {
     /// # let now = Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap();
     /// # let new = NewBooking::solo("b", "c", "p", Money::parse("1 USD")?, now + TimeDelta::days(3), 90);
     /// let (b, _) = Booking::create(new, now)?;
-    /// assert_eq!(Booking::replay(b.history.clone())?, b);
+    /// assert_eq!(Booking::replay(b.history.to_vec())?, b);
     /// # Ok::<(), booking_core::Error>(())
     /// ```
-    pub fn replay<E: Into<Arc<Event>>>(events: impl IntoIterator<Item = E>) -> Result<Booking, LifecycleError> {
+    pub fn replay(events: impl IntoIterator<Item = Event>) -> Result<Booking, LifecycleError> {
         let mut events = events.into_iter();
-        let first: Arc<Event> = events.next().ok_or_else(|| corrupt("an empty history"))?.into();
+        let first = events.next().ok_or_else(|| corrupt("an empty history"))?;
         let EventKind::Created { booking: new } = &first.kind else {
             return Err(corrupt("a history that does not start with `created`"));
         };
@@ -332,10 +333,7 @@ impl Booking {
     /// assert_eq!(b.status, BookingStatus::Confirmed);
     /// # Ok::<(), booking_core::Error>(())
     /// ```
-    pub fn apply_all<E: Into<Arc<Event>>>(
-        &mut self,
-        events: impl IntoIterator<Item = E>,
-    ) -> Result<(), LifecycleError> {
+    pub fn apply_all(&mut self, events: impl IntoIterator<Item = Event>) -> Result<(), LifecycleError> {
         for event in events {
             self.apply(event)?;
         }
@@ -354,8 +352,7 @@ impl Booking {
     /// assert_eq!(b.apply(first).unwrap_err().code(), "booking.corrupt");
     /// # Ok::<(), booking_core::Error>(())
     /// ```
-    pub fn apply(&mut self, event: impl Into<Arc<Event>>) -> Result<(), LifecycleError> {
-        let event: Arc<Event> = event.into();
+    pub fn apply(&mut self, event: Event) -> Result<(), LifecycleError> {
         let at = event.at;
         match &event.kind {
             EventKind::Created { .. } => return Err(corrupt("a second `created` event")),
@@ -412,7 +409,7 @@ impl Booking {
         Ok(())
     }
 
-    fn push(&mut self, event: Arc<Event>) {
+    fn push(&mut self, event: Event) {
         self.updated_at = event.at;
         self.version += 1;
         self.history.push(event);

@@ -62,6 +62,7 @@ mod draft;
 mod error;
 mod escrow;
 mod event;
+mod history;
 mod ids;
 mod lifecycle;
 mod memory;
@@ -85,6 +86,7 @@ pub use currency::Currency;
 pub use error::{from_json, Error, LifecycleError};
 pub use escrow::{Account, Ledger, LedgerEntry, LedgerError};
 pub use event::{Decision, Event, EventKind, PaymentEffect};
+pub use history::History;
 pub use ids::{BookingId, FileId, IdempotencyKey, ServiceId, UserId};
 pub use lifecycle::{
     allowed_commands, decide, decide_create, tick, Command, NewBooking, Request, Resolution, MAX_DURATION_MINUTES,

@@ -366,9 +366,8 @@ impl<S: Store, G: PaymentGateway, N: Notifier> BookingService<S, G, N> {
             let current = self.retry_store(|| self.store.load(&op.booking_id)).await?;
             let start = usize::try_from(op.expected_version).unwrap_or(usize::MAX);
             let landed = current.as_ref().is_some_and(|b| {
-                b.history
-                    .get(start..)
-                    .is_some_and(|h| h.len() >= op.events.len() && h.iter().zip(&op.events).all(|(a, b)| **a == *b))
+                b.history.len() >= start.saturating_add(op.events.len())
+                    && b.history.since(start).zip(&op.events).all(|(a, b)| a == b)
             });
             if landed {
                 self.retry_store(|| self.store.abandon(&op.id)).await?;

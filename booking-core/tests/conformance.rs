@@ -1,4 +1,4 @@
-//! The in-memory store passes the store conformance suite (O3, O4, O5, X6, K5).
+//! The in-memory store passes the store conformance suite (O3, O4, O5, X6).
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn o4_the_memory_store_passes_the_conformance_suite() {

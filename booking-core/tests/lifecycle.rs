@@ -30,7 +30,7 @@ fn b_every_accepted_command_appends_an_event_with_who_and_when() {
     let mut b = solo();
     let before = b.history.len();
     ok(&mut b, user("lead"), Command::Confirm, 2);
-    let added = &b.history[before..];
+    let added: Vec<&Event> = b.history.since(before).collect();
     assert!(!added.is_empty());
     assert!(added.iter().all(|e| e.actor == user("lead") && e.at == t0() + hours(2)));
     assert_eq!(b.version as usize, b.history.len());
@@ -680,7 +680,7 @@ fn o6_json_round_trips_and_bad_json_is_a_typed_error() {
     assert!(json.contains("\"escrowReleaseRule\":\"majority\""));
     assert!(json.contains("\"status\":\"completed\""));
     assert_eq!(Booking::from_json(&json).unwrap(), b);
-    assert_eq!(Booking::replay(b.history.clone()).unwrap(), b);
+    assert_eq!(Booking::replay(b.history.to_vec()).unwrap(), b);
     let tampered = json.replacen("\"percentage\":\"50\"", "\"percentage\":\"51\"", 1);
     let err = Booking::from_json(&tampered).unwrap_err();
     assert_eq!(err.code(), "json.invalid");
@@ -838,15 +838,16 @@ fn r8_deliver_after_the_vote_is_decided_casts_no_vote() {
     final_file(&mut b, "v2", 76);
     let before = b.history.len();
     ok(&mut b, user("lead"), Command::Deliver, 76);
-    assert!(b.history[before..]
-        .iter()
+    assert!(b
+        .history
+        .since(before)
         .all(|e| !matches!(e.kind, EventKind::VoteCast { .. } | EventKind::VoteDecided { .. })));
 }
 
 #[test]
 fn o6_replaying_a_history_that_breaks_the_rules_is_an_error() {
     let b = solo();
-    let mut events: Vec<Event> = b.history.iter().map(|e| (**e).clone()).collect();
+    let mut events = b.history.to_vec();
     if let EventKind::Created { booking } = &mut events[0].kind {
         std::sync::Arc::make_mut(booking).price = usd(-100);
     }

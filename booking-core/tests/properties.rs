@@ -332,6 +332,6 @@ proptest! {
         let paid: i64 = b.team_members().iter().map(|u| l.paid_to(u).minor()).sum::<i64>()
             + l.paid_to(&"m3".into()).minor() * i64::from(!b.team_members().contains(&"m3".into()));
         prop_assert!(paid <= l.released().minor());
-        prop_assert_eq!(Booking::replay(b.history.clone()).unwrap(), b);
+        prop_assert_eq!(Booking::replay(b.history.to_vec()).unwrap(), b);
     }
 }
