@@ -28,6 +28,9 @@ tally cargo test --workspace --all-targets --quiet
 step "Rust doc examples"
 tally cargo test --workspace --doc --quiet
 
+step "rustdoc (warnings are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features --quiet
+
 step "benches compile and run once"
 cargo bench --bench core --quiet -- --test >/dev/null
 cargo bench --bench service --quiet -- --test >/dev/null

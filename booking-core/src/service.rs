@@ -291,6 +291,19 @@ impl<S: Store, G: PaymentGateway, N: Notifier> BookingService<S, G, N> {
 
     /// Creates a booking and authorizes its hold (E2). With an
     /// idempotency key, a repeat returns the first result (O3).
+    ///
+    /// ```
+    /// use booking_core::*;
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
+    /// let service = BookingService::in_memory();
+    /// let now = Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap();
+    /// let new = NewBooking::solo("b-1", "client", "lead", Money::parse("80.00 USD")?, now + TimeDelta::days(3), 60);
+    /// let first = service.create(new.clone(), now, Some("req-1")).await?;
+    /// let again = service.create(new, now, Some("req-1")).await?;
+    /// assert!(!first.replayed && again.replayed);
+    /// # Ok::<(), ServiceError>(()) }).unwrap();
+    /// ```
     pub async fn create(
         &self,
         new: NewBooking,
@@ -339,6 +352,19 @@ impl<S: Store, G: PaymentGateway, N: Notifier> BookingService<S, G, N> {
     }
 
     /// Runs every timer that is due at `now` on every open booking (SPEC T).
+    ///
+    /// ```
+    /// use booking_core::*;
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
+    /// let service = BookingService::in_memory();
+    /// let now = Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap();
+    /// let new = NewBooking::solo("b-1", "client", "lead", Money::parse("80.00 USD")?, now + TimeDelta::days(3), 60);
+    /// service.create(new, now, None).await?;
+    /// let report = service.tick(now + TimeDelta::hours(48)).await?; // T1: nobody answered
+    /// assert_eq!(report.outcomes[0].booking.status, BookingStatus::Cancelled);
+    /// # Ok::<(), ServiceError>(()) }).unwrap();
+    /// ```
     pub async fn tick(&self, now: DateTime<Utc>) -> Result<TickReport, ServiceError> {
         let mut report = TickReport::default();
         for id in self.retry_store(|| self.store.open_bookings()).await? {
@@ -360,6 +386,18 @@ impl<S: Store, G: PaymentGateway, N: Notifier> BookingService<S, G, N> {
     /// steps redone by key, which moves no money twice, then committed) or,
     /// if a step fails for good, rolled back; one whose booking moved on is
     /// rolled back. Parties are told of every rollback.
+    ///
+    /// ```
+    /// use booking_core::*;
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
+    /// let service = BookingService::in_memory();
+    /// let now = Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap();
+    /// let new = NewBooking::solo("b-1", "client", "lead", Money::parse("80.00 USD")?, now + TimeDelta::days(3), 60);
+    /// service.create(new, now, None).await?;
+    /// assert_eq!(service.recover().await?, RecoveryReport::default()); // nothing was in flight
+    /// # Ok::<(), ServiceError>(()) }).unwrap();
+    /// ```
     pub async fn recover(&self) -> Result<RecoveryReport, ServiceError> {
         let mut report = RecoveryReport::default();
         for op in self.retry_store(|| self.store.open_operations()).await? {
@@ -415,6 +453,19 @@ impl<S: Store, G: PaymentGateway, N: Notifier> BookingService<S, G, N> {
     }
 
     /// Bookings for a dashboard query.
+    ///
+    /// ```
+    /// use booking_core::*;
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
+    /// let service = BookingService::in_memory();
+    /// let now = Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap();
+    /// let new = NewBooking::solo("b-1", "client", "lead", Money::parse("80.00 USD")?, now + TimeDelta::days(3), 60);
+    /// service.create(new, now, None).await?;
+    /// let page = service.query(&BookingQuery::client("client")).await?;
+    /// assert_eq!(page.total, 1);
+    /// # Ok::<(), ServiceError>(()) }).unwrap();
+    /// ```
     pub async fn query(&self, query: &BookingQuery) -> Result<Page<Booking>, ServiceError> {
         Ok(self.retry_store(|| self.store.query(query)).await?)
     }
