@@ -159,7 +159,14 @@ fn check_expectations(b: &Booking, exp: &Value, effects: &[PaymentEffect], label
         }
     }
     if let Some(keys) = exp.get("effects").and_then(Value::as_array) {
-        let got: Vec<&str> = effects.iter().map(PaymentEffect::key).collect();
+        // Vectors list keys without the version segment (`booking/b/capture`
+        // for `booking/b/v4/capture`): versions count events, which other
+        // implementations need not match.
+        let unversioned = |k: &str| {
+            let numbered = |p: &str| p.len() > 1 && p.starts_with('v') && p[1..].bytes().all(|b| b.is_ascii_digit());
+            k.split('/').filter(|p| !numbered(p)).collect::<Vec<_>>().join("/")
+        };
+        let got: Vec<String> = effects.iter().map(|e| unversioned(e.key())).collect();
         let want: Vec<&str> = keys.iter().filter_map(Value::as_str).collect();
         assert_eq!(got, want, "{label}: effects");
     }

@@ -331,7 +331,7 @@ pub struct TeamChange {
 /// let (booking, effects) = Booking::create(new, now)?;
 /// assert_eq!(booking.status, BookingStatus::Pending);
 /// assert_eq!(booking.payment_status, PaymentStatus::Authorized);
-/// assert_eq!(effects[0].key(), "booking/b-1/authorize");
+/// assert_eq!(effects[0].key(), "booking/b-1/v0/authorize");
 /// # Ok::<(), booking_core::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

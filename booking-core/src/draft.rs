@@ -71,9 +71,15 @@ impl<'a> Draft<'a> {
         }
     }
 
-    /// `booking/<id>/<step…>`, the idempotency key of a payment step (E5).
+    /// `booking/<id>/v<version>/<step…>`, the idempotency key of a payment
+    /// step (E5). The version the command was decided on is part of it: a
+    /// retry of the same attempt reuses its keys (and moves no money twice),
+    /// while a new attempt after a rollback (which advances the version)
+    /// gets fresh ones, so a gateway's cached answer for a reversed step can
+    /// never stand in for a new payment.
     fn key(&self, step: &[&str]) -> IdempotencyKey {
-        IdempotencyKey::joined(&["booking", self.b.id.as_str()], step)
+        let version = format!("v{}", self.b.version);
+        IdempotencyKey::joined(&["booking", self.b.id.as_str(), &version], step)
     }
 
     fn post(&mut self, from: Account, to: Account, amount: Money, key: IdempotencyKey) -> Result<(), LedgerError> {

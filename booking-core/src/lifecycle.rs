@@ -516,7 +516,7 @@ impl Booking {
     /// # let new = NewBooking::solo("b", "c", "p", Money::parse("1 USD")?, now + TimeDelta::days(3), 90);
     /// let (mut b, _) = Booking::create(new, now)?;
     /// let steps = b.handle(Request::new(Actor::user("p"), Command::Confirm, now))?;
-    /// assert_eq!(steps[0].key(), "booking/b/capture");
+    /// assert_eq!(steps[0].key(), "booking/b/v2/capture");
     /// let err = b.handle(Request::new(Actor::user("c"), Command::Start, now)).unwrap_err();
     /// assert_eq!(err.code(), "lifecycle.forbidden");
     /// # Ok::<(), booking_core::Error>(())
@@ -545,7 +545,7 @@ impl Booking {
 pub fn decide_create(new: NewBooking, now: DateTime<Utc>) -> Result<Decision, LifecycleError> {
     new.validate(now)?;
     let actor = Actor::User(new.client_id.clone());
-    let key = IdempotencyKey::joined(&["booking", new.id.as_str()], &["authorize"]);
+    let key = IdempotencyKey::joined(&["booking", new.id.as_str(), "v0"], &["authorize"]);
     let effect = PaymentEffect::Authorize { key, amount: new.price, payment_method: new.payment_method.clone() };
     let event = |kind| crate::Event { at: now, actor: actor.clone(), notes: None, kind };
     let events = vec![
@@ -567,7 +567,7 @@ pub fn decide_create(new: NewBooking, now: DateTime<Utc>) -> Result<Decision, Li
 /// let now = Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap();
 /// let (b, _) = Booking::create(NewBooking::solo("b", "c", "p", Money::parse("80 USD")?, now + TimeDelta::days(3), 60), now)?;
 /// let d = decide(&b, &Request::new(Actor::user("p"), Command::Confirm, now))?;
-/// assert_eq!(d.effects, vec![PaymentEffect::Capture { key: "booking/b/capture".into(), amount: Money::parse("80 USD")? }]);
+/// assert_eq!(d.effects, vec![PaymentEffect::Capture { key: "booking/b/v2/capture".into(), amount: Money::parse("80 USD")? }]);
 /// let wrong = decide(&b, &Request::new(Actor::user("p"), Command::Start, now)).unwrap_err();
 /// assert_eq!(wrong.code(), "lifecycle.invalid_transition");
 /// # Ok::<(), booking_core::Error>(())

@@ -211,12 +211,12 @@ fn e2_hold_is_authorized_at_create_and_captured_at_confirmation() {
     let new = NewBooking::solo("b9", "client", "lead", usd(5_000), t0() + hours(48), 60);
     let (mut b, effects) = Booking::create(new, t0()).unwrap();
     let authorize =
-        PaymentEffect::Authorize { key: "booking/b9/authorize".into(), amount: usd(5_000), payment_method: None };
+        PaymentEffect::Authorize { key: "booking/b9/v0/authorize".into(), amount: usd(5_000), payment_method: None };
     assert_eq!(effects, vec![authorize]);
     assert_eq!(b.payment_status, PaymentStatus::Authorized);
     assert!(b.ledger.entries().is_empty());
     let effects = ok(&mut b, user("lead"), Command::Confirm, 1);
-    assert_eq!(effects, vec![PaymentEffect::Capture { key: "booking/b9/capture".into(), amount: usd(5_000) }]);
+    assert_eq!(effects, vec![PaymentEffect::Capture { key: "booking/b9/v2/capture".into(), amount: usd(5_000) }]);
     assert_eq!(b.payment_status, PaymentStatus::Held);
     assert_eq!(b.ledger.escrow(), usd(5_000));
 }
@@ -254,7 +254,7 @@ fn e3_before_hold_until_no_timer_releases() {
 #[test]
 fn e5_every_payment_step_has_a_key_derived_from_booking_and_step() {
     let mut b = split(ReleaseRule::LeadOnly, true);
-    let mut keys = vec!["booking/b2/authorize".to_string()];
+    let mut keys = vec!["booking/b2/v0/authorize".to_string()];
     for m in ["lead", "m1", "m2"] {
         keys.extend(ok(&mut b, user(m), Command::Accept, 1).iter().map(|e| e.key().to_owned()));
     }
@@ -265,11 +265,11 @@ fn e5_every_payment_step_has_a_key_derived_from_booking_and_step() {
     assert_eq!(
         keys,
         [
-            "booking/b2/authorize",
-            "booking/b2/capture",
-            "booking/b2/release/lead",
-            "booking/b2/release/m1",
-            "booking/b2/release/m2"
+            "booking/b2/v0/authorize",
+            "booking/b2/v4/capture",
+            "booking/b2/v14/release/lead",
+            "booking/b2/v14/release/m1",
+            "booking/b2/v14/release/m2"
         ]
     );
     let ledger_keys: Vec<&str> = b.ledger.entries().iter().map(|e| e.key.as_str()).collect();
@@ -377,7 +377,7 @@ fn c1_cancelling_or_declining_a_pending_booking_voids_the_hold() {
     ] {
         let mut b = solo();
         let effects = ok(&mut b, actor, command, 1);
-        assert_eq!(effects, vec![PaymentEffect::Void { key: "booking/b1/void".into(), amount: usd(10_000) }]);
+        assert_eq!(effects, vec![PaymentEffect::Void { key: "booking/b1/v2/void".into(), amount: usd(10_000) }]);
         assert_eq!((b.status, b.payment_status), (BookingStatus::Cancelled, PaymentStatus::Voided));
         assert!(b.ledger.entries().is_empty());
     }
@@ -418,7 +418,7 @@ fn c3_a_lead_cancelling_a_confirmed_booking_refunds_everything() {
     let mut b = solo();
     ok(&mut b, user("lead"), Command::Confirm, 1);
     let effects = ok(&mut b, user("lead"), Command::Cancel { reason: Some("Ill".into()) }, 71);
-    assert_eq!(effects, vec![PaymentEffect::Refund { key: "booking/b1/refund".into(), amount: usd(10_000) }]);
+    assert_eq!(effects, vec![PaymentEffect::Refund { key: "booking/b1/v5/refund".into(), amount: usd(10_000) }]);
     assert_eq!(b.payment_status, PaymentStatus::Refunded);
 }
 
@@ -529,7 +529,7 @@ fn t1_unanswered_pending_bookings_are_declined_by_the_system() {
     let due = tick(&b, t0() + hours(48));
     assert_eq!(due.len(), 1);
     let effects = b.handle(due[0].clone()).unwrap();
-    assert_eq!(effects[0].key(), "booking/b1/void");
+    assert_eq!(effects[0].key(), "booking/b1/v2/void");
     assert_eq!(b.status, BookingStatus::Cancelled);
 }
 
@@ -582,7 +582,7 @@ fn s9_auto_split_false_holds_the_release_until_the_lead_distributes_once() {
     refused(&b, user("m1"), Command::Distribute, 76, "lifecycle.forbidden");
     let effects = ok(&mut b, user("lead"), Command::Distribute, 76);
     let keys: Vec<&str> = effects.iter().map(|e| e.key()).collect();
-    assert_eq!(keys, ["booking/b2/release/lead", "booking/b2/release/m1", "booking/b2/release/m2"]);
+    assert_eq!(keys, ["booking/b2/v19/release/lead", "booking/b2/v19/release/m1", "booking/b2/v19/release/m2"]);
     assert_eq!(b.ledger.paid_to(&"m1".into()), usd(30_000));
     assert!(b.team_pending().is_zero());
     refused(&b, user("lead"), Command::Distribute, 77, "lifecycle.nothing_to_distribute");
