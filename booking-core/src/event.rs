@@ -151,6 +151,16 @@ pub enum EventKind {
     },
     /// The lead distributed the pending balance.
     PayoutsDistributed,
+    /// A payment step failed for good; the steps taken before it were
+    /// reversed and the command did not happen (O2, O5).
+    PaymentFailed {
+        /// The failed step's idempotency key.
+        step: String,
+        /// The gateway's code, e.g. `"card_declined"`.
+        code: String,
+        /// The gateway's message.
+        message: String,
+    },
 }
 
 /// A payment step for the gateway, with its idempotency key (E5).
@@ -404,6 +414,7 @@ impl Booking {
             }
             EventKind::PayoutsHeld { payouts } => self.pending_payouts.extend(payouts.iter().cloned()),
             EventKind::PayoutsDistributed => self.pending_payouts.clear(),
+            EventKind::PaymentFailed { .. } => {}
         }
         self.push(event);
         Ok(())
@@ -449,6 +460,9 @@ impl std::fmt::Display for EventKind {
             EventKind::Posted { entry } => write!(f, "{} {} → {}", entry.amount, entry.from, entry.to),
             EventKind::PayoutsHeld { payouts } => write!(f, "{} shares held for distribution", payouts.len()),
             EventKind::PayoutsDistributed => f.write_str("pending shares distributed"),
+            EventKind::PaymentFailed { step, code, .. } => {
+                write!(f, "payment step {step} failed ({code}); the steps before it were reversed")
+            }
         }
     }
 }

@@ -71,12 +71,12 @@ fn check_version(state: &StoreState, id: &BookingId, expected: u64, operation: O
         None if expected != 0 => return Err(StoreError::Conflict { id: id.clone(), expected, found: 0 }),
         _ => {}
     }
-    match state.open.get(id) {
-        Some(open) if Some(open.as_str()) != operation => {
-            Err(StoreError::Conflict { id: id.clone(), expected, found: found.unwrap_or(0) })
-        }
-        _ => Ok(()),
+    // Another attempt's lease, or a commit for an operation that is no
+    // longer (or never was) open: both lose.
+    if state.open.get(id).map(String::as_str) != operation {
+        return Err(StoreError::Conflict { id: id.clone(), expected, found: found.unwrap_or(0) });
     }
+    Ok(())
 }
 
 #[async_trait]
@@ -99,6 +99,12 @@ impl Store for MemoryStore {
             state.open.remove(id);
         }
         if let Some(record) = commit.idempotency {
+            if state.idempotency.contains_key(&record.key) {
+                // A racing request with the same key committed first.
+                return Err(StoreError::Conflict { id: id.clone(), expected: commit.expected_version, found: 0 });
+            }
+        }
+        if let Some(record) = commit.idempotency {
             state.idempotency.insert(record.key.clone(), record.clone());
         }
         state.bookings.insert(id.clone(), commit.booking.clone());
@@ -119,6 +125,17 @@ impl Store for MemoryStore {
             state.open.remove(&op.booking_id);
         }
         Ok(())
+    }
+
+    async fn mark_compensating(&self, operation_id: &str) -> Result<(), StoreError> {
+        let mut state = self.state()?;
+        match state.operations.get_mut(operation_id) {
+            Some(op) => {
+                op.compensating = true;
+                Ok(())
+            }
+            None => Err(StoreError::Conflict { id: BookingId::from(operation_id), expected: 0, found: 0 }),
+        }
     }
 
     async fn open_operations(&self) -> Result<Vec<Operation>, StoreError> {
@@ -317,6 +334,15 @@ impl SandboxGateway {
         if let Some(first) = s.done.get(&key) {
             return first.clone();
         }
+        if call.amount.minor() <= 0 {
+            return Err(PaymentError::permanent(
+                "invalid_amount",
+                format!("{kind} needs a positive amount, got {}", call.amount),
+            ));
+        }
+        if s.holds.get(call.booking_id).is_some_and(|h| h.amount.currency() != call.amount.currency()) {
+            return Err(PaymentError::permanent("currency_mismatch", format!("{kind} is not in the hold's currency")));
+        }
         let attempts = s.attempts.entry(key.clone()).or_insert(0);
         *attempts += 1;
         let first_attempt = *attempts == 1;
@@ -356,7 +382,8 @@ fn next_fault(s: &mut SandboxState) -> Option<bool> {
 }
 
 fn add(s: &mut SandboxState, account: &str, amount: Money, sign: i64) {
-    *s.balances.entry((account.to_owned(), amount.currency())).or_insert(0) += sign * amount.minor();
+    let balance = s.balances.entry((account.to_owned(), amount.currency())).or_insert(0);
+    *balance = balance.saturating_add(amount.minor().saturating_mul(sign));
 }
 
 fn movement(call: &PaymentCall<'_>, kind: &str, account: Option<&str>) -> Option<Movement> {
@@ -473,7 +500,11 @@ impl PaymentGateway for SandboxGateway {
                 }
             }
             PaymentEffect::Capture { .. } => {
-                *s.held.entry(booking_id.clone()).or_insert(0) -= amount.minor();
+                let held = s.held.entry(booking_id.clone()).or_insert(0);
+                if *held < amount.minor() {
+                    return Err(PaymentError::permanent("insufficient_escrow", "part of the capture was paid out"));
+                }
+                *held -= amount.minor();
                 add(&mut s, PLATFORM, amount, -1);
             }
             PaymentEffect::Transfer { user_id, account, .. } => {

@@ -136,26 +136,9 @@ pub fn notification_intents(booking: &Booking, events: &[Event]) -> Vec<Notifica
                 push(NotificationKind::PaymentConfirmation, BOTH, recipients, None, false);
             }
             EventKind::VoteWindowOpened { .. } => push(NotificationKind::VoteRequest, APP, team(), None, false),
+            EventKind::PaymentFailed { .. } => push(NotificationKind::Rollback, BOTH, everyone(), None, false),
             _ => {}
         }
     }
     out
-}
-
-/// The intent telling everyone on `booking` that a command's payment steps
-/// were rolled back (O5).
-pub(crate) fn rollback_intent(booking: &Booking, by: &Actor) -> NotificationIntent {
-    let mut recipients = vec![booking.client_id.clone()];
-    recipients.extend(booking.team_members());
-    NotificationIntent {
-        kind: NotificationKind::Rollback,
-        channel: Channel::Email,
-        booking_id: booking.id.clone(),
-        recipients,
-        mediators: false,
-        old_status: None,
-        new_status: booking.status,
-        payment_status: booking.payment_status,
-        by: by.clone(),
-    }
 }

@@ -92,9 +92,10 @@ pub struct IdempotencyRecord {
 }
 
 /// A command whose payment steps are in flight (O5). The service records it
-/// before the first payment call and removes it when it commits or rolls
+/// before the first payment call and closes it when it commits or rolls
 /// back; while it is open, nobody else may change the booking. After a
-/// crash, [`recover`](crate::BookingService::recover) finishes it.
+/// crash, [`recover`](crate::BookingService::recover) finishes it. Ids are
+/// unique per attempt (`<booking>@<version>#<nonce>`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Operation {
@@ -112,6 +113,12 @@ pub struct Operation {
     pub idempotency: Option<IdempotencyRecord>,
     /// When it started.
     pub started_at: DateTime<Utc>,
+    /// Set once a step failed for good and the steps taken are being
+    /// reversed: recovery then finishes the reversal instead of redoing
+    /// the steps (a gateway may answer a reversed step's key with its
+    /// first, successful answer).
+    #[serde(default)]
+    pub compensating: bool,
 }
 
 /// An atomic write: the booking's new state and events, the operation it
@@ -140,9 +147,11 @@ pub trait Store: Send + Sync {
     async fn load(&self, id: &BookingId) -> Result<Option<Booking>, StoreError>;
 
     /// Writes a commit atomically. Fails with [`StoreError::Conflict`] when
-    /// the stored version is not `expected_version`, or another operation is
-    /// open on the booking; with [`StoreError::Duplicate`] when inserting an
-    /// id that exists. On success the operation (if any) is closed.
+    /// the stored version is not `expected_version`, when another operation
+    /// is open on the booking, when the commit names an operation that is
+    /// not open, or when its idempotency key is already recorded; with
+    /// [`StoreError::Duplicate`] when inserting an id that exists. On
+    /// success the operation (if any) is closed.
     async fn commit(&self, commit: Commit<'_>) -> Result<(), StoreError>;
 
     /// Opens an operation: fails with `Conflict` if the booking is not at
@@ -150,8 +159,12 @@ pub trait Store: Send + Sync {
     /// booking, `Duplicate` if the id exists).
     async fn begin(&self, operation: &Operation) -> Result<(), StoreError>;
 
-    /// Closes an operation without committing (after a rollback).
+    /// Closes an operation without committing.
     async fn abandon(&self, operation_id: &str) -> Result<(), StoreError>;
+
+    /// Marks an open operation as rolling back (see
+    /// [`Operation::compensating`]); `Conflict` if it is not open.
+    async fn mark_compensating(&self, operation_id: &str) -> Result<(), StoreError>;
 
     /// Every open operation.
     async fn open_operations(&self) -> Result<Vec<Operation>, StoreError>;

@@ -26,11 +26,11 @@ use serde::Serialize;
 
 use crate::booking::{Actor, Booking, BookingStatus};
 use crate::error::LifecycleError;
-use crate::event::{Decision, Event, PaymentEffect};
+use crate::event::{Decision, Event, EventKind, PaymentEffect};
 use crate::ids::{BookingId, UserId};
 use crate::lifecycle::{decide, decide_create, tick, Command, NewBooking, Request};
 use crate::money::Money;
-use crate::notify::{notification_intents, rollback_intent};
+use crate::notify::notification_intents;
 use crate::ports::{
     perform, Commit, IdempotencyRecord, Notifier, Operation, PaymentError, PaymentGateway, Sleeper, Store, StoreError,
 };
@@ -202,7 +202,16 @@ pub struct BookingService<S, G, N> {
     sleeper: Arc<dyn Sleeper>,
     retry: RetryPolicy,
     max_conflicts: u32,
+    lease: chrono::TimeDelta,
     rng: Mutex<u64>,
+}
+
+/// What recovery did with one operation.
+enum Recovered {
+    AlreadyCommitted,
+    Completed,
+    RolledBack,
+    StillOpen,
 }
 
 #[cfg(feature = "tokio")]
@@ -240,6 +249,7 @@ impl<S: Store, G: PaymentGateway, N: Notifier> BookingService<S, G, N> {
             sleeper: Arc::new(sleeper),
             retry: RetryPolicy::default(),
             max_conflicts: 8,
+            lease: chrono::TimeDelta::minutes(5),
             rng: Mutex::new(0x9E37_79B9_7F4A_7C15),
         }
     }
@@ -254,6 +264,20 @@ impl<S: Store, G: PaymentGateway, N: Notifier> BookingService<S, G, N> {
     /// ```
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = RetryPolicy { max_attempts: retry.max_attempts.max(1), ..retry };
+        self
+    }
+
+    /// How long an operation may be in flight before [`recover`] treats
+    /// it as abandoned by a crash (default 5 minutes, measured on the
+    /// callers' clock: the `now` of the command that opened it).
+    ///
+    /// [`recover`]: BookingService::recover
+    ///
+    /// ```
+    /// let _ = booking_core::BookingService::in_memory().with_lease(chrono::TimeDelta::minutes(1));
+    /// ```
+    pub fn with_lease(mut self, lease: chrono::TimeDelta) -> Self {
+        self.lease = lease;
         self
     }
 
@@ -315,10 +339,9 @@ impl<S: Store, G: PaymentGateway, N: Notifier> BookingService<S, G, N> {
         if let Some(replay) = self.replay(idempotency_key, &fingerprint, &id).await? {
             return Ok(replay);
         }
-        let actor = Actor::User(new.client_id.clone());
         let decision = decide_create(new, now)?;
         let record = self.record(idempotency_key, fingerprint, &id, &decision, now);
-        self.run(&id, None, decision, &actor, now, record).await
+        self.run(&id, None, decision, now, record).await
     }
 
     /// Runs one command on a booking. Conflicts with concurrent writers are
@@ -338,7 +361,7 @@ impl<S: Store, G: PaymentGateway, N: Notifier> BookingService<S, G, N> {
             let before = self.load(id).await?;
             let decision = decide(&before, &request)?;
             let record = self.record(idempotency_key, fingerprint.clone(), id, &decision, request.at);
-            match self.run(id, Some(before), decision, &request.actor, request.at, record).await {
+            match self.run(id, Some(before), decision, request.at, record).await {
                 Err(ServiceError::Store(StoreError::Conflict { .. })) => continue,
                 other => return other,
             }
@@ -395,61 +418,68 @@ impl<S: Store, G: PaymentGateway, N: Notifier> BookingService<S, G, N> {
     /// let now = Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap();
     /// let new = NewBooking::solo("b-1", "client", "lead", Money::parse("80.00 USD")?, now + TimeDelta::days(3), 60);
     /// service.create(new, now, None).await?;
-    /// assert_eq!(service.recover().await?, RecoveryReport::default()); // nothing was in flight
+    /// assert_eq!(service.recover(now + TimeDelta::hours(1)).await?, RecoveryReport::default()); // nothing in flight
     /// # Ok::<(), ServiceError>(()) }).unwrap();
     /// ```
-    pub async fn recover(&self) -> Result<RecoveryReport, ServiceError> {
+    pub async fn recover(&self, now: DateTime<Utc>) -> Result<RecoveryReport, ServiceError> {
         let mut report = RecoveryReport::default();
         for op in self.retry_store(|| self.store.open_operations()).await? {
-            let current = self.retry_store(|| self.store.load(&op.booking_id)).await?;
-            let start = usize::try_from(op.expected_version).unwrap_or(usize::MAX);
-            let landed = current.as_ref().is_some_and(|b| {
-                b.history.len() >= start.saturating_add(op.events.len())
-                    && b.history.since(start).zip(&op.events).all(|(a, b)| a == b)
-            });
-            if landed {
-                self.retry_store(|| self.store.abandon(&op.id)).await?;
-                report.already_committed += 1;
-                continue;
+            if now < crate::booking::later(op.started_at, self.lease) {
+                continue; // may still be in flight
             }
-            let fresh = current.as_ref().map_or(op.expected_version == 0, |b| b.version == op.expected_version);
-            let actor = op.events.first().map_or(Actor::System, |e| e.actor.clone());
-            let settled = if fresh {
+            match self.recover_one(&op).await {
+                Ok(Recovered::AlreadyCommitted) => report.already_committed += 1,
+                Ok(Recovered::Completed) => report.completed += 1,
+                Ok(Recovered::RolledBack) => report.rolled_back += 1,
+                Ok(Recovered::StillOpen) | Err(_) => report.still_open += 1,
+            }
+        }
+        Ok(report)
+    }
+
+    async fn recover_one(&self, op: &Operation) -> Result<Recovered, ServiceError> {
+        let current = self.retry_store(|| self.store.load(&op.booking_id)).await?;
+        let start = usize::try_from(op.expected_version).unwrap_or(usize::MAX);
+        let landed = current.as_ref().is_some_and(|b| {
+            b.history.len() >= start.saturating_add(op.events.len())
+                && b.history.since(start).zip(&op.events).all(|(a, b)| a == b)
+        });
+        if landed {
+            self.retry_store(|| self.store.abandon(&op.id)).await?;
+            return Ok(Recovered::AlreadyCommitted);
+        }
+        let fresh = current.as_ref().map_or(op.expected_version == 0, |b| b.version == op.expected_version);
+        if !fresh {
+            // The booking moved on without this operation (its lease was
+            // broken): undo whatever of it happened.
+            if !self.undo(&op.booking_id, &op.effects).await {
+                return Ok(Recovered::StillOpen);
+            }
+            self.retry_store(|| self.store.abandon(&op.id)).await?;
+            return Ok(Recovered::RolledBack);
+        }
+        if op.compensating {
+            return self.roll_back(op, current, None).await;
+        }
+        match self.pay(&op.booking_id, &op.effects).await {
+            Ok(()) => {
                 let after = Arc::new(match current {
                     Some(mut b) => b.apply_all(op.events.clone()).map(|_| b),
                     None => Booking::replay(op.events.clone()),
                 }?);
-                match self.pay(&op.booking_id, &op.effects).await {
-                    Ok(()) => {
-                        let commit = Commit {
-                            booking: &after,
-                            expected_version: op.expected_version,
-                            events: &op.events,
-                            operation: Some(&op.id),
-                            idempotency: op.idempotency.as_ref(),
-                        };
-                        self.retry_store(|| self.store.commit(commit)).await?;
-                        self.notifier.notify(notification_intents(&after, &op.events)).await;
-                        report.completed += 1;
-                        continue;
-                    }
-                    Err(ServiceError::Payment { rolled_back, .. }) => rolled_back,
-                    Err(e) => return Err(e),
-                }
-            } else {
-                self.undo(&op.booking_id, &op.effects).await
-            };
-            if settled {
-                self.retry_store(|| self.store.abandon(&op.id)).await?;
-                if let Ok(b) = Booking::replay(op.events.clone()).or_else(|_| self.sync_load(&op)) {
-                    self.notifier.notify(vec![rollback_intent(&b, &actor)]).await;
-                }
-                report.rolled_back += 1;
-            } else {
-                report.still_open += 1;
+                let commit = Commit {
+                    booking: &after,
+                    expected_version: op.expected_version,
+                    events: &op.events,
+                    operation: Some(&op.id),
+                    idempotency: op.idempotency.as_ref(),
+                };
+                self.retry_store(|| self.store.commit(commit)).await?;
+                self.notifier.notify(notification_intents(&after, &op.events)).await;
+                Ok(Recovered::Completed)
             }
+            Err(failure) => self.roll_back(op, current, Some(failure)).await,
         }
-        Ok(report)
     }
 
     /// Bookings for a dashboard query.
@@ -560,10 +590,6 @@ impl<S: Store, G: PaymentGateway, N: Notifier> BookingService<S, G, N> {
         self.retry_store(|| self.store.load(id)).await?.ok_or_else(|| ServiceError::NotFound { id: id.clone() })
     }
 
-    fn sync_load(&self, op: &Operation) -> Result<Booking, LifecycleError> {
-        Err(LifecycleError::Corrupt { reason: format!("operation {} has no booking to notify about", op.id) })
-    }
-
     async fn replay(
         &self,
         key: Option<&str>,
@@ -603,11 +629,13 @@ impl<S: Store, G: PaymentGateway, N: Notifier> BookingService<S, G, N> {
         id: &BookingId,
         before: Option<Booking>,
         decision: Decision,
-        actor: &Actor,
         now: DateTime<Utc>,
         record: Option<IdempotencyRecord>,
     ) -> Result<Outcome, ServiceError> {
         let expected_version = before.as_ref().map_or(0, |b| b.version);
+        let moves_money = !decision.effects.is_empty();
+        // Kept only when money moves: a rollback records the failure on it.
+        let unchanged = if moves_money { before.clone() } else { None };
         let after = Arc::new(match before {
             Some(mut b) => {
                 b.apply_all(decision.events.clone())?;
@@ -615,8 +643,8 @@ impl<S: Store, G: PaymentGateway, N: Notifier> BookingService<S, G, N> {
             }
             None => Booking::replay(decision.events.clone())?,
         });
-        let moves_money = !decision.effects.is_empty();
-        let op_id = if moves_money { format!("{id}@{expected_version}") } else { String::new() };
+        let op_id =
+            if moves_money { format!("{id}@{expected_version}#{:016x}", self.next_random()) } else { String::new() };
         if moves_money {
             let op = Operation {
                 id: op_id.clone(),
@@ -626,14 +654,17 @@ impl<S: Store, G: PaymentGateway, N: Notifier> BookingService<S, G, N> {
                 effects: decision.effects.clone(),
                 idempotency: record.clone(),
                 started_at: now,
+                compensating: false,
             };
             self.retry_store(|| self.store.begin(&op)).await?;
-            if let Err(e) = self.pay(id, &decision.effects).await {
-                if let ServiceError::Payment { rolled_back: true, .. } = e {
-                    self.retry_store(|| self.store.abandon(&op_id)).await?;
-                    self.notifier.notify(vec![rollback_intent(&after, actor)]).await;
-                }
-                return Err(e);
+            if let Err(failure) = self.pay(id, &decision.effects).await {
+                let rolled_back = self.roll_back(&op, unchanged, Some(failure.clone())).await;
+                let (step, error) = failure;
+                return Err(ServiceError::Payment {
+                    step,
+                    error,
+                    rolled_back: matches!(rolled_back, Ok(Recovered::RolledBack)),
+                });
             }
         }
         let commit = Commit {
@@ -648,15 +679,73 @@ impl<S: Store, G: PaymentGateway, N: Notifier> BookingService<S, G, N> {
         Ok(Outcome { booking: after, events: decision.events, effects: decision.effects, replayed: false })
     }
 
-    /// Performs the steps in order; on a final failure, reverses every step
-    /// up to and including the failed one (it may have applied before
-    /// timing out) and reports whether that fully succeeded.
-    async fn pay(&self, id: &BookingId, effects: &[PaymentEffect]) -> Result<(), ServiceError> {
-        for (i, effect) in effects.iter().enumerate() {
-            if let Err(error) = self.retry_payment(|| perform(&self.gateway, id, effect)).await {
-                let rolled_back = self.undo(id, &effects[..=i]).await;
-                return Err(ServiceError::Payment { step: effect.key().to_owned(), error, rolled_back });
+    /// Rolls an operation back: marks it compensating (so a crash from here
+    /// on is finished by reversing, never by redoing), reverses every step
+    /// (a step that never happened needs nothing), and commits the failure
+    /// on the booking, closing the operation. The booking's status and
+    /// money stay as they were; its version moves on, so a new attempt gets
+    /// new idempotency keys. A create that fails leaves its booking
+    /// recorded as cancelled with a failed payment, so its id is not reused.
+    async fn roll_back(
+        &self,
+        op: &Operation,
+        before: Option<Booking>,
+        failure: Option<(String, PaymentError)>,
+    ) -> Result<Recovered, ServiceError> {
+        if !op.compensating {
+            self.retry_store(|| self.store.mark_compensating(&op.id)).await?;
+        }
+        if !self.undo(&op.booking_id, &op.effects).await {
+            return Ok(Recovered::StillOpen);
+        }
+        let (step, code, message) = match failure {
+            Some((step, e)) => (step, e.code, e.message),
+            None => (
+                String::new(),
+                "rolled_back".to_owned(),
+                "a crash interrupted the rollback; it was finished".to_owned(),
+            ),
+        };
+        let event = |kind| Event { at: op.started_at, actor: Actor::System, notes: None, kind };
+        let failed = event(EventKind::PaymentFailed { step, code, message });
+        let (booking, events) = match before {
+            Some(mut b) => {
+                b.apply_all([failed.clone()])?;
+                (b, vec![failed])
             }
+            None => {
+                // A create: record the booking as cancelled, its payment failed.
+                let created = Booking::replay(op.events.clone())?;
+                let mut events = op.events.clone();
+                events.push(failed);
+                events.push(event(EventKind::StatusChanged { from: created.status, to: BookingStatus::Cancelled }));
+                events.push(event(EventKind::PaymentStatusChanged {
+                    from: created.payment_status,
+                    to: crate::PaymentStatus::Failed,
+                }));
+                (Booking::replay(events.clone())?, events)
+            }
+        };
+        let booking = Arc::new(booking);
+        let commit = Commit {
+            booking: &booking,
+            expected_version: op.expected_version,
+            events: &events,
+            operation: Some(&op.id),
+            idempotency: None,
+        };
+        self.retry_store(|| self.store.commit(commit)).await?;
+        self.notifier.notify(notification_intents(&booking, &events)).await;
+        Ok(Recovered::RolledBack)
+    }
+
+    /// Performs the steps in order, each retried as the policy says; the
+    /// first that fails for good is returned with its key.
+    async fn pay(&self, id: &BookingId, effects: &[PaymentEffect]) -> Result<(), (String, PaymentError)> {
+        for effect in effects {
+            self.retry_payment(|| perform(&self.gateway, id, effect))
+                .await
+                .map_err(|e| (effect.key().to_owned(), e))?;
         }
         Ok(())
     }
@@ -672,14 +761,19 @@ impl<S: Store, G: PaymentGateway, N: Notifier> BookingService<S, G, N> {
         all
     }
 
-    fn jitter(&self, attempt: u32) -> Duration {
-        let ceiling = self.retry.ceiling(attempt);
-        let Ok(mut state) = self.rng.lock() else { return ceiling };
+    fn next_random(&self) -> u64 {
+        let Ok(mut state) = self.rng.lock() else { return 0 };
         *state ^= *state << 13;
         *state ^= *state >> 7;
         *state ^= *state << 17;
+        *state
+    }
+
+    fn jitter(&self, attempt: u32) -> Duration {
+        let ceiling = self.retry.ceiling(attempt);
         let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
-        Duration::from_nanos(if nanos == 0 { 0 } else { *state % (nanos + 1) })
+        let random = self.next_random();
+        Duration::from_nanos(nanos.checked_add(1).map_or(random, |n| random % n))
     }
 
     async fn retry_payment<F, Fut>(&self, call: F) -> Result<(), PaymentError>

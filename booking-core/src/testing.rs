@@ -86,6 +86,7 @@ fn operation(b: &Booking, events: Vec<crate::Event>) -> Operation {
         effects: Vec::new(),
         idempotency: None,
         started_at: b.updated_at,
+        compensating: false,
     }
 }
 
@@ -101,7 +102,7 @@ where
     S: Store + 'static,
     F: Fn() -> S,
 {
-    let checks: [(&'static str, CheckFn<S>); 12] = [
+    let checks: [(&'static str, CheckFn<S>); 15] = [
         ("load of a missing booking is None", |s| Box::pin(load_missing(s))),
         ("insert then load round-trips", |s| Box::pin(round_trip(s))),
         ("insert of an existing id is a duplicate", |s| Box::pin(duplicate(s))),
@@ -109,6 +110,9 @@ where
         ("an open operation blocks other writers until it commits", |s| Box::pin(lease(s))),
         ("begin on a stale version or twice conflicts", |s| Box::pin(begin_conflicts(s))),
         ("abandon closes an operation", |s| Box::pin(abandon(s))),
+        ("a commit naming an operation that is not open conflicts", |s| Box::pin(stale_operation(s))),
+        ("mark_compensating is kept on the open operation", |s| Box::pin(compensating(s))),
+        ("an idempotency key is recorded once", |s| Box::pin(key_once(s))),
         ("idempotency records are kept with their commit", |s| Box::pin(idempotency(s))),
         ("queries filter, sort and page like BookingQuery::apply", |s| Box::pin(queries(s))),
         ("open_bookings lists bookings with timers", |s| Box::pin(open_bookings(s))),
@@ -223,6 +227,56 @@ async fn abandon<S: Store>(s: Arc<S>) -> Check {
     let commit =
         Commit { booking: &next, expected_version: b.version, events: &events, operation: None, idempotency: None };
     s.commit(commit).await.map_err(|e| format!("the booking stayed locked after abandon: {e}"))
+}
+
+async fn stale_operation<S: Store>(s: Arc<S>) -> Check {
+    let b = booking("b1", "client", 72)?;
+    s.commit(insert(&b, &events_of(&b))).await.map_err(|e| e.to_string())?;
+    let (next, events) = advanced(&b, "lead", Command::Accept)?;
+    let op = operation(&b, events.clone());
+    s.begin(&op).await.map_err(|e| e.to_string())?;
+    s.abandon(&op.id).await.map_err(|e| e.to_string())?;
+    // A recovery holding an old copy of the operation must not commit it.
+    let late = Commit {
+        booking: &next,
+        expected_version: b.version,
+        events: &events,
+        operation: Some(&op.id),
+        idempotency: None,
+    };
+    let r = s.commit(late).await;
+    ensure(conflict(&r), || format!("a commit for a closed operation gave {r:?}"))
+}
+
+async fn compensating<S: Store>(s: Arc<S>) -> Check {
+    let b = booking("b1", "client", 72)?;
+    s.commit(insert(&b, &events_of(&b))).await.map_err(|e| e.to_string())?;
+    let op = operation(&b, Vec::new());
+    s.begin(&op).await.map_err(|e| e.to_string())?;
+    s.mark_compensating(&op.id).await.map_err(|e| e.to_string())?;
+    let open = s.open_operations().await.map_err(|e| e.to_string())?;
+    ensure(open.len() == 1 && open[0].compensating, || format!("open operations: {open:?}"))?;
+    let r = s.mark_compensating("no-such-operation").await;
+    ensure(conflict(&r), || format!("marking an unknown operation gave {r:?}"))
+}
+
+async fn key_once<S: Store>(s: Arc<S>) -> Check {
+    let record = |b: &Booking| IdempotencyRecord {
+        key: "same-key".into(),
+        fingerprint: b.id.to_string(),
+        booking_id: b.id.clone(),
+        events: Vec::new(),
+        effects: Vec::new(),
+        recorded_at: b.created_at,
+    };
+    let (first, second) = (booking("k1", "client", 72)?, booking("k2", "client", 72)?);
+    let (r1, e1) = (record(&first), events_of(&first));
+    s.commit(Commit { idempotency: Some(&r1), ..insert(&first, &e1) }).await.map_err(|e| e.to_string())?;
+    let (r2, e2) = (record(&second), events_of(&second));
+    let r = s.commit(Commit { idempotency: Some(&r2), ..insert(&second, &e2) }).await;
+    ensure(conflict(&r), || format!("recording a key twice gave {r:?}"))?;
+    let kept = s.idempotency("same-key").await.map_err(|e| e.to_string())?;
+    ensure(kept == Some(r1), || "the first record was overwritten".into())
 }
 
 async fn idempotency<S: Store>(s: Arc<S>) -> Check {

@@ -184,10 +184,14 @@ async fn o2_o5_an_outage_exhausts_the_retries_and_recovery_finishes_the_command_
         "the undo could not reach the gateway either"
     );
     assert!(sleeper.delays().len() >= 2, "3 attempts, 2 waits, then the undo's");
-    assert_eq!(s.recover().await.unwrap().still_open, 1, "still down: nothing decided");
+    assert_eq!(s.recover(t0()).await.unwrap(), RecoveryReport::default(), "within its lease: left alone");
+    let later = t0() + hours(1);
+    assert_eq!(s.recover(later).await.unwrap().still_open, 1, "still down: the rollback cannot finish");
     s.gateway().down.store(false, Ordering::SeqCst);
-    assert_eq!(s.recover().await.unwrap().completed, 1);
-    assert_eq!(s.get(&"b".into()).await.unwrap().payment_status, PaymentStatus::Authorized);
+    assert_eq!(s.recover(later).await.unwrap().rolled_back, 1, "a rollback once begun is finished, never redone");
+    let b = s.get(&"b".into()).await.unwrap();
+    assert_eq!((b.status, b.payment_status), (BookingStatus::Cancelled, PaymentStatus::Failed));
+    assert_eq!(s.gateway().inner.held_for(&b.id), 0);
 }
 
 #[tokio::test]
@@ -197,8 +201,19 @@ async fn o2_a_declined_card_fails_the_create_and_stores_nothing() {
     let err = s.create(new, t0(), None).await.unwrap_err();
     assert_eq!(err.code(), "payment.declined");
     assert!(err.to_string().contains("card_declined"), "{err}");
-    assert_eq!(s.get(&"b".into()).await.unwrap_err().code(), "service.not_found");
+    let b = s.get(&"b".into()).await.unwrap();
+    assert_eq!(
+        (b.status, b.payment_status),
+        (BookingStatus::Cancelled, PaymentStatus::Failed),
+        "recorded, not reusable"
+    );
+    assert!(b
+        .history
+        .iter()
+        .any(|e| matches!(&e.kind, EventKind::PaymentFailed { code, .. } if code == "card_declined")));
     assert!(s.store().open_operations().await.unwrap().is_empty());
+    let again = s.create(split_new("b", team(ReleaseRule::LeadOnly, true)), t0(), None).await.unwrap_err();
+    assert_eq!(again.code(), "store.duplicate");
 }
 
 #[tokio::test]
@@ -221,7 +236,21 @@ async fn o5_a_permanent_failure_mid_release_rolls_back_and_leaves_the_booking_un
     assert_eq!(err.code(), "payment.declined");
     assert!(matches!(err, ServiceError::Payment { rolled_back: true, .. }));
     let after = s.get(&"b".into()).await.unwrap();
-    assert_eq!(after, *before, "the booking is unchanged");
+    assert_eq!(
+        (after.status, after.payment_status),
+        (before.status, before.payment_status),
+        "the booking is unchanged"
+    );
+    assert_eq!(after.ledger, before.ledger);
+    assert_eq!(after.version, before.version + 1, "only the failure is recorded");
+    assert!(
+        matches!(&after.history.last().unwrap().kind, EventKind::PaymentFailed { code, .. } if code == "account_closed")
+    );
+    // The retry is a new attempt with new keys: the reversed transfers are not
+    // answered from the gateway's cache.
+    let retry = s.execute(&"b".into(), req(user("client"), Command::Approve, 76), None).await.unwrap_err();
+    assert!(matches!(retry, ServiceError::Payment { rolled_back: true, .. }));
+    assert_eq!(s.gateway().balance("user:lead", Currency::USD), 0);
     assert_eq!(s.gateway().balance("user:lead", Currency::USD), 0, "the lead's transfer was reversed");
     assert_eq!(s.gateway().held_for(&"b".into()), 100_000);
     assert!(s.notifier().sent().iter().any(|n| n.kind == NotificationKind::Rollback));
@@ -310,13 +339,13 @@ async fn o5_a_crash_between_payment_and_save_is_completed_by_recovery_without_pa
     // While the operation is open nobody else may change the booking.
     let blocked = s.execute(&"b".into(), req(user("client"), Command::Dispute { reason: "x".into() }, 76), None).await;
     assert!(blocked.is_err());
-    let report = s.recover().await.unwrap();
+    let report = s.recover(t0() + hours(80)).await.unwrap();
     assert_eq!(report, RecoveryReport { completed: 1, ..RecoveryReport::default() });
     let b = s.get(&"b".into()).await.unwrap();
     assert_eq!(b.payment_status, PaymentStatus::Released);
     assert_eq!(s.gateway().balance("acct_lead", Currency::USD), 47_500, "paid once");
     agrees(&s, &b);
-    assert_eq!(s.recover().await.unwrap(), RecoveryReport::default(), "nothing left to do");
+    assert_eq!(s.recover(t0() + hours(81)).await.unwrap(), RecoveryReport::default(), "nothing left to do");
 }
 
 #[tokio::test]

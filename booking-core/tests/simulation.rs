@@ -153,7 +153,7 @@ async fn simulate(seed: u64, steps: usize) -> Stats {
             continue;
         }
         if rng.chance(30) {
-            if let Ok(r) = sim.recover().await {
+            if let Ok(r) = sim.recover(now).await {
                 stats.recovered += r.completed + r.rolled_back;
             }
         }
@@ -208,7 +208,7 @@ async fn simulate(seed: u64, steps: usize) -> Stats {
             break;
         }
         // Recovery's own commits can crash too; it is simply run again.
-        if let Ok(r) = sim.recover().await {
+        if let Ok(r) = sim.recover(now + TimeDelta::days(1)).await {
             stats.recovered += r.completed + r.rolled_back;
         }
     }

@@ -162,6 +162,9 @@ impl Store for CrashingStore {
     async fn abandon(&self, id: &str) -> Result<(), StoreError> {
         self.inner.abandon(id).await
     }
+    async fn mark_compensating(&self, id: &str) -> Result<(), StoreError> {
+        self.inner.mark_compensating(id).await
+    }
     async fn open_operations(&self) -> Result<Vec<Operation>, StoreError> {
         self.inner.open_operations().await
     }
