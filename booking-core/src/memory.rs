@@ -167,7 +167,8 @@ pub mod test_cards {
     pub const DECLINED: &str = "pm_card_declined";
     /// Insufficient funds at authorization (permanent).
     pub const INSUFFICIENT_FUNDS: &str = "pm_card_insufficient_funds";
-    /// Every step for this booking fails once with a retryable error first.
+    /// Every step after the hold (capture, transfers, refunds, void) fails
+    /// once with a retryable error first.
     pub const FLAKY: &str = "pm_card_flaky";
     /// A connected account that refuses transfers (permanent).
     pub const CLOSED_ACCOUNT: &str = "acct_closed";
@@ -201,7 +202,8 @@ pub struct Movement {
 struct SandboxState {
     now: Option<DateTime<Utc>>,
     holds: HashMap<BookingId, Hold>,
-    done: HashMap<String, Result<(), PaymentError>>,
+    /// Each processed key: the call it was (booking, amount) and its answer.
+    done: HashMap<String, (BookingId, Money, Result<(), PaymentError>)>,
     reversed: HashSet<String>,
     attempts: HashMap<String, u32>,
     held: HashMap<BookingId, i64>,
@@ -331,7 +333,13 @@ impl SandboxGateway {
     ) -> Result<(), PaymentError> {
         let mut s = lock(&self.state, "sandbox").map_err(|m| PaymentError::retryable("sandbox_unavailable", m))?;
         let key = call.key.as_str().to_owned();
-        if let Some(first) = s.done.get(&key) {
+        if let Some((booking, amount, first)) = s.done.get(&key) {
+            if booking != call.booking_id || *amount != call.amount {
+                return Err(PaymentError::permanent(
+                    "idempotency_key_reused",
+                    format!("key {key} was used for a different {kind}"),
+                ));
+            }
             return first.clone();
         }
         if call.amount.minor() <= 0 {
@@ -360,7 +368,7 @@ impl SandboxGateway {
             }
         });
         if !matches!(&result, Err(e) if e.is_retryable()) {
-            s.done.insert(key, result.clone());
+            s.done.insert(key, (call.booking_id.clone(), call.amount, result.clone()));
         }
         if fault == Some(true) && result.is_ok() {
             return Err(PaymentError::retryable("timeout", format!("{kind}: no answer in time (it did apply)")));
@@ -489,16 +497,21 @@ impl PaymentGateway for SandboxGateway {
     async fn reverse(&self, booking_id: &BookingId, step: &PaymentEffect) -> Result<(), PaymentError> {
         let mut s = lock(&self.state, "sandbox").map_err(|m| PaymentError::retryable("sandbox_unavailable", m))?;
         let key = step.key().to_owned();
-        if !matches!(s.done.get(&key), Some(Ok(()))) || s.reversed.contains(&key) {
+        if !matches!(s.done.get(&key), Some((_, _, Ok(())))) || s.reversed.contains(&key) {
             return Ok(()); // never happened, or already undone
         }
         let amount = step.amount();
         match step {
-            PaymentEffect::Authorize { .. } => {
-                if let Some(h) = s.holds.get_mut(booking_id).filter(|h| !h.captured) {
-                    h.voided = true;
+            PaymentEffect::Authorize { .. } => match s.holds.get_mut(booking_id) {
+                Some(h) if h.captured => {
+                    return Err(PaymentError::permanent(
+                        "already_captured",
+                        "the hold was captured; reverse the capture",
+                    ))
                 }
-            }
+                Some(h) => h.voided = true,
+                None => {}
+            },
             PaymentEffect::Capture { .. } => {
                 let held = s.held.entry(booking_id.clone()).or_insert(0);
                 if *held < amount.minor() {
@@ -687,6 +700,8 @@ mod tests {
             let first = gw.transfer(call(&b, &declined, usd(1)), &"v".into(), closed).await.unwrap_err();
             let again = gw.transfer(call(&b, &declined, usd(1)), &"v".into(), closed).await.unwrap_err();
             assert_eq!(first, again);
+            let other = gw.transfer(call(&b, &key, usd(5)), &"u".into(), Some("acct_u")).await.unwrap_err();
+            assert_eq!(other.code, "idempotency_key_reused");
         });
     }
 

@@ -354,7 +354,12 @@ impl<S: Store, G: PaymentGateway, N: Notifier> BookingService<S, G, N> {
     ) -> Result<Outcome, ServiceError> {
         let fingerprint =
             idempotency_key.map(|_| fingerprint(&(id, &request.actor, &request.command))).unwrap_or_default();
-        for _ in 0..self.max_conflicts {
+        for attempt in 0..self.max_conflicts {
+            if attempt > 0 {
+                // Someone else is writing (or paying) on this booking: give
+                // them time before deciding again.
+                self.sleeper.sleep(self.jitter(attempt - 1)).await;
+            }
             if let Some(replay) = self.replay(idempotency_key, &fingerprint, id).await? {
                 return Ok(replay);
             }
@@ -391,7 +396,15 @@ impl<S: Store, G: PaymentGateway, N: Notifier> BookingService<S, G, N> {
     pub async fn tick(&self, now: DateTime<Utc>) -> Result<TickReport, ServiceError> {
         let mut report = TickReport::default();
         for id in self.retry_store(|| self.store.open_bookings()).await? {
-            let Some(booking) = self.retry_store(|| self.store.load(&id)).await? else { continue };
+            let booking = match self.retry_store(|| self.store.load(&id)).await {
+                Ok(Some(b)) => b,
+                Ok(None) => continue,
+                Err(e) => {
+                    // One unreadable booking must not stop every other timer.
+                    report.failures.push((id.clone(), e.into()));
+                    continue;
+                }
+            };
             for request in tick(&booking, now) {
                 match self.execute(&id, request, None).await {
                     Ok(outcome) => report.outcomes.push(outcome),
