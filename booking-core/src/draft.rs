@@ -78,8 +78,22 @@ impl<'a> Draft<'a> {
     /// gets fresh ones, so a gateway's cached answer for a reversed step can
     /// never stand in for a new payment.
     fn key(&self, step: &[&str]) -> IdempotencyKey {
-        let version = format!("v{}", self.b.version);
-        IdempotencyKey::joined(&["booking", self.b.id.as_str(), &version], step)
+        // "v" and up to 20 digits, written on the stack.
+        let mut buf = [0u8; 21];
+        let mut at = buf.len();
+        let mut n = self.b.version;
+        loop {
+            at -= 1;
+            buf[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        at -= 1;
+        buf[at] = b'v';
+        let version = std::str::from_utf8(&buf[at..]).unwrap_or("v");
+        IdempotencyKey::joined(&["booking", self.b.id.as_str(), version], step)
     }
 
     fn post(&mut self, from: Account, to: Account, amount: Money, key: IdempotencyKey) -> Result<(), LedgerError> {
