@@ -340,8 +340,14 @@ impl<S: Store, G: PaymentGateway, N: Notifier> BookingService<S, G, N> {
             return Ok(replay);
         }
         let decision = decide_create(new, now)?;
-        let record = self.record(idempotency_key, fingerprint, &id, &decision, now);
-        self.run(&id, None, decision, now, record).await
+        let record = self.record(idempotency_key, fingerprint.clone(), &id, &decision, now);
+        match self.run(&id, None, decision, now, record).await {
+            // A racing request with the same key may have created it first.
+            Err(e @ ServiceError::Store(StoreError::Duplicate { .. } | StoreError::Conflict { .. })) => {
+                self.replay(idempotency_key, &fingerprint, &id).await?.ok_or(e)
+            }
+            other => other,
+        }
     }
 
     /// Runs one command on a booking. Conflicts with concurrent writers are

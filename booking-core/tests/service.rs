@@ -277,6 +277,27 @@ async fn o3_an_idempotent_replay_moves_no_money_and_another_command_with_the_key
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn o3_racing_creates_with_one_key_create_once_and_all_get_its_result() {
+    let s = Arc::new(service());
+    let racers: Vec<_> = (0..16)
+        .map(|_| {
+            let s = s.clone();
+            tokio::spawn(async move {
+                s.create(split_new("b", team(ReleaseRule::LeadOnly, true)), t0(), Some("create-b")).await
+            })
+        })
+        .collect();
+    let mut created = 0;
+    for r in racers {
+        let out = r.await.unwrap().unwrap();
+        created += usize::from(!out.replayed);
+        assert_eq!(out.booking.id.as_str(), "b");
+    }
+    assert_eq!(created, 1);
+    assert_eq!(s.gateway().movements().len(), 0, "one hold, no money moved yet");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn o4_concurrent_writers_lose_no_update_and_exactly_one_wins_a_transition() {
     let s = Arc::new(service());
     s.create(split_new("b", team(ReleaseRule::LeadOnly, true)), t0(), None).await.unwrap();
