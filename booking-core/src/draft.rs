@@ -7,6 +7,7 @@
 //! gateway for the matching step under one idempotency key (E5).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use crate::booking::{Booking, BookingStatus, Dispute, PaymentStatus, Payout};
 use crate::error::LifecycleError;
@@ -29,6 +30,8 @@ pub(crate) struct Draft<'a> {
     refunded: i64,
     captured: i64,
     votes: Option<BTreeMap<UserId, bool>>,
+    /// The team once this decision changed it (S10).
+    team: Option<Arc<RevenueSplit>>,
 }
 
 impl<'a> Draft<'a> {
@@ -44,7 +47,13 @@ impl<'a> Draft<'a> {
             refunded: b.ledger.refunded().minor(),
             captured: b.ledger.captured().minor(),
             votes: None,
+            team: None,
         }
+    }
+
+    /// The team as this decision leaves it.
+    fn team(&self) -> Arc<RevenueSplit> {
+        self.team.clone().unwrap_or_else(|| self.b.revenue_split.clone())
     }
 
     pub(crate) fn finish(self) -> Decision {
@@ -145,7 +154,7 @@ impl<'a> Draft<'a> {
         if amount.is_zero() {
             return Ok(());
         }
-        let split = &self.b.revenue_split;
+        let split = self.team();
         let allocation = split.allocate(amount, self.b.policy.platform_fee_bps)?;
         let payouts = split
             .members()
@@ -162,7 +171,7 @@ impl<'a> Draft<'a> {
             let key = self.key(&["fee"]);
             self.post(Account::Escrow, Account::Platform, fee, key)?;
         }
-        if self.b.revenue_split.auto_split() {
+        if self.team().auto_split() {
             for p in payouts.filter(|p| !p.amount.is_zero()) {
                 self.transfer(Account::Escrow, p)?;
             }
@@ -180,7 +189,7 @@ impl<'a> Draft<'a> {
 
     fn transfer(&mut self, from: Account, p: Payout) -> Result<(), LifecycleError> {
         let key = self.key(&["release", p.user_id.as_str()]);
-        let account = self.b.revenue_split.member(&p.user_id).and_then(|m| m.payout_account.clone());
+        let account = self.team().member(&p.user_id).and_then(|m| m.payout_account.clone());
         self.effects.push(PaymentEffect::Transfer {
             key: key.clone(),
             amount: p.amount,
@@ -209,7 +218,7 @@ impl<'a> Draft<'a> {
     /// Tallies the vote (R4) and acts on a decided outcome: a pass after
     /// the client's approval releases at once (R3); a fail disputes (R5).
     pub(crate) fn settle_vote(&mut self, window_closed: bool) -> Result<(), LifecycleError> {
-        let split = &self.b.revenue_split;
+        let split = self.team();
         let members = split.user_ids();
         let votes = self.votes.as_ref().unwrap_or(&self.b.vote.votes);
         let outcome = tally(split.release_rule(), &members, &self.b.provider_id, votes, window_closed);
@@ -283,7 +292,7 @@ impl<'a> Draft<'a> {
     /// S10: while pending the change applies at once and changed or added
     /// members accept again; after confirmation every member, old and new,
     /// must accept it first.
-    pub(crate) fn propose_team(&mut self, split: &RevenueSplit) {
+    pub(crate) fn propose_team(&mut self, split: &RevenueSplit) -> Result<(), LifecycleError> {
         let old = &self.b.revenue_split;
         if self.b.status == BookingStatus::Pending {
             // A new release rule or payout mode changes every member's deal.
@@ -303,22 +312,34 @@ impl<'a> Draft<'a> {
                 self.confirm();
             }
         } else if required(old, split).iter().all(|u| *u == self.b.provider_id) {
-            let accepted_by = split.user_ids().into_iter().collect();
-            self.emit(EventKind::TeamChanged { split: split.clone(), accepted_by });
+            self.change_team(split)?;
         } else {
             self.emit(EventKind::TeamChangeProposed { split: split.clone() });
         }
+        Ok(())
     }
 
-    pub(crate) fn accept_team_change(&mut self, user: &UserId) {
+    /// Applies an accepted team change after confirmation; a release vote
+    /// under way is counted again over the new team (R4).
+    fn change_team(&mut self, split: &RevenueSplit) -> Result<(), LifecycleError> {
+        let accepted_by = split.user_ids().into_iter().collect();
+        self.emit(EventKind::TeamChanged { split: split.clone(), accepted_by });
+        self.team = Some(Arc::new(split.clone()));
+        if self.b.completed_at.is_some() && !self.b.vote.outcome.is_decided() && self.b.is_split() {
+            self.settle_vote(false)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn accept_team_change(&mut self, user: &UserId) -> Result<(), LifecycleError> {
         self.emit(EventKind::TeamChangeAccepted { user_id: user.clone() });
-        let Some(change) = &self.b.team_change else { return };
+        let Some(change) = &self.b.team_change else { return Ok(()) };
         let all =
             required(&self.b.revenue_split, &change.split).iter().all(|u| u == user || change.accepted_by.contains(u));
         if all {
-            let accepted_by = change.split.user_ids().into_iter().collect();
-            self.emit(EventKind::TeamChanged { split: change.split.clone(), accepted_by });
+            self.change_team(&change.split)?;
         }
+        Ok(())
     }
 }
 

@@ -664,9 +664,9 @@ pub fn decide(booking: &Booking, request: &Request) -> Result<Decision, Lifecycl
         (Command::Distribute, _) => d.distribute()?,
         (Command::ProposeTeam { split }, _) => {
             check_team(split, &booking.provider_id, &booking.client_id)?;
-            d.propose_team(split);
+            d.propose_team(split)?;
         }
-        (Command::AcceptTeamChange, Some(user)) => d.accept_team_change(user),
+        (Command::AcceptTeamChange, Some(user)) => d.accept_team_change(user)?,
         (Command::UploadFile { file_id, category }, Some(user)) => {
             check_file(booking, party, file_id, *category)?;
             let file = BookingFile {

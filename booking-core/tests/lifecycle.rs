@@ -853,3 +853,35 @@ fn o6_replaying_a_history_that_breaks_the_rules_is_an_error() {
     }
     assert_eq!(Booking::replay(events).unwrap_err().code(), "booking.corrupt");
 }
+
+#[test]
+fn s10_r4_a_team_change_during_a_release_vote_is_counted_over_the_new_team() {
+    // Found in review: removing the one member who had not voted left the
+    // vote pending until someone voted again.
+    let mut b = split_with(team(ReleaseRule::Unanimous, true), Policy::standard().with_fee_bps(500));
+    deliver(&mut b);
+    ok(&mut b, user("m1"), Command::Vote { approve: true }, 75);
+    ok(&mut b, user("client"), Command::Approve, 76);
+    assert_eq!(b.payment_status, PaymentStatus::Releasing);
+    let smaller = RevenueSplit::new(vec![
+        SplitMember::new("lead", "lead", pct("60")),
+        SplitMember::new("m1", "collaborator", pct("40")),
+    ])
+    .unwrap()
+    .with_release_rule(ReleaseRule::Unanimous);
+    refused(&b, user("lead"), Command::ProposeTeam { split: smaller.clone() }, 77, "lifecycle.invalid_transition");
+    // Before the client approves, the change goes through and the vote is
+    // decided over the new team at once.
+    let mut c = split_with(team(ReleaseRule::Unanimous, true), Policy::standard().with_fee_bps(500));
+    deliver(&mut c);
+    ok(&mut c, user("m1"), Command::Vote { approve: true }, 75);
+    ok(&mut c, user("lead"), Command::ProposeTeam { split: smaller }, 76);
+    for m in ["m1", "m2"] {
+        ok(&mut c, user(m), Command::AcceptTeamChange, 77);
+    }
+    assert_eq!(c.vote.outcome, VoteOutcome::Passed);
+    ok(&mut c, user("client"), Command::Approve, 78);
+    assert_eq!(c.ledger.paid_to(&"m1".into()), usd(38_000));
+    assert_eq!(c.ledger.paid_to(&"m2".into()), usd(0));
+    check_money(&c);
+}
