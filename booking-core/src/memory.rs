@@ -542,6 +542,27 @@ impl PaymentGateway for SandboxGateway {
     }
 }
 
+/// A list that concurrent callers append to and read snapshots of.
+struct Log<T>(Mutex<Vec<T>>);
+
+impl<T> Default for Log<T> {
+    fn default() -> Self {
+        Log(Mutex::new(Vec::new()))
+    }
+}
+
+impl<T: Clone> Log<T> {
+    fn extend(&self, items: impl IntoIterator<Item = T>) {
+        if let Ok(mut log) = self.0.lock() {
+            log.extend(items);
+        }
+    }
+
+    fn snapshot(&self) -> Vec<T> {
+        self.0.lock().map(|log| log.clone()).unwrap_or_default()
+    }
+}
+
 /// Records every intent it is given.
 ///
 /// ```
@@ -549,7 +570,7 @@ impl PaymentGateway for SandboxGateway {
 /// ```
 #[derive(Default)]
 pub struct MemoryNotifier {
-    sent: Mutex<Vec<NotificationIntent>>,
+    sent: Log<NotificationIntent>,
 }
 
 impl MemoryNotifier {
@@ -568,16 +589,14 @@ impl MemoryNotifier {
     /// assert_eq!(booking_core::MemoryNotifier::new().sent().len(), 0);
     /// ```
     pub fn sent(&self) -> Vec<NotificationIntent> {
-        self.sent.lock().map(|s| s.clone()).unwrap_or_default()
+        self.sent.snapshot()
     }
 }
 
 #[async_trait]
 impl Notifier for MemoryNotifier {
     async fn notify(&self, intents: Vec<NotificationIntent>) {
-        if let Ok(mut sent) = self.sent.lock() {
-            sent.extend(intents);
-        }
+        self.sent.extend(intents);
     }
 }
 
@@ -589,7 +608,7 @@ impl Notifier for MemoryNotifier {
 /// ```
 #[derive(Default)]
 pub struct RecordingSleeper {
-    delays: Mutex<Vec<Duration>>,
+    delays: Log<Duration>,
 }
 
 impl RecordingSleeper {
@@ -608,16 +627,14 @@ impl RecordingSleeper {
     /// assert!(booking_core::RecordingSleeper::new().delays().is_empty());
     /// ```
     pub fn delays(&self) -> Vec<Duration> {
-        self.delays.lock().map(|d| d.clone()).unwrap_or_default()
+        self.delays.snapshot()
     }
 }
 
 #[async_trait]
 impl Sleeper for RecordingSleeper {
     async fn sleep(&self, delay: Duration) {
-        if let Ok(mut d) = self.delays.lock() {
-            d.push(delay);
-        }
+        self.delays.extend([delay]);
     }
 }
 
