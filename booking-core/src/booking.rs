@@ -89,7 +89,8 @@ impl BookingStatus {
         BookingStatus::ALL.into_iter().find(|st| st.as_str() == s)
     }
 
-    /// `true` for the statuses that occupy the calendar (K3): pending,
+    /// `true` for the statuses that will occupy a calendar (what scheduling,
+    /// SPEC K3, counts as active): pending,
     /// confirmed, in-progress and revision.
     ///
     /// ```

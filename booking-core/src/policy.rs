@@ -115,13 +115,16 @@ pub struct Policy {
     pub review_window: TimeDelta,
     /// Revisions included when the service does not say (B3).
     pub included_revisions: u32,
-    /// Buffer around every booking of a provider (K1).
+    /// Buffer around every booking of a provider, for scheduling (SPEC
+    /// K1); carried and validated here, not yet enforced by the lifecycle.
     #[serde(with = "secs")]
     pub buffer: TimeDelta,
-    /// Minimum notice before the scheduled date (K3).
+    /// Minimum notice before the scheduled date, for scheduling (SPEC K3);
+    /// not yet enforced by the lifecycle.
     #[serde(with = "secs")]
     pub min_notice: TimeDelta,
-    /// Maximum advance booking (K3).
+    /// Maximum advance booking, for scheduling (SPEC K3); not yet enforced
+    /// by the lifecycle.
     #[serde(with = "secs")]
     pub max_advance: TimeDelta,
 }
