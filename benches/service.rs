@@ -28,32 +28,40 @@ async fn run(s: &Service, id: &BookingId, who: &str, command: Command, hours: i6
     s.execute(id, Request::new(Actor::user(who), command, t(hours)), None).await.unwrap();
 }
 
+/// Booking `n`'s session hour: one team does the batch's sessions one
+/// after another, three hours apart (two-hour sessions, 30-minute buffers).
+fn slot(n: u64) -> i64 {
+    72 + 3 * n as i64
+}
+
 /// create → confirm → start → upload → deliver → approve (release).
 async fn solo(s: Arc<Service>, n: u64) {
     let id = BookingId::new(format!("solo-{n}"));
-    let new = NewBooking::solo(id.clone(), "client", "lead", Money::from_minor(100_000, Currency::USD), t(72), 120)
+    let at = slot(n);
+    let new = NewBooking::solo(id.clone(), "client", "lead", Money::from_minor(100_000, Currency::USD), t(at), 120)
         .with_policy(Policy::standard().with_fee_bps(500));
     s.create(new, t(0), None).await.unwrap();
     run(&s, &id, "lead", Command::Confirm, 1).await;
-    run(&s, &id, "lead", Command::Start, 72).await;
-    run(&s, &id, "lead", Command::UploadFile { file_id: "f".into(), category: FileCategory::Final }, 73).await;
-    run(&s, &id, "lead", Command::Deliver, 74).await;
-    run(&s, &id, "client", Command::Approve, 75).await;
+    run(&s, &id, "lead", Command::Start, at).await;
+    run(&s, &id, "lead", Command::UploadFile { file_id: "f".into(), category: FileCategory::Final }, at + 1).await;
+    run(&s, &id, "lead", Command::Deliver, at + 2).await;
+    run(&s, &id, "client", Command::Approve, at + 3).await;
 }
 
 /// create → accept ×3 → start → upload → deliver → approve (release to 3).
 async fn split(s: Arc<Service>, n: u64, team: RevenueSplit) {
     let id = BookingId::new(format!("split-{n}"));
-    let new = NewBooking::split(id.clone(), "client", team, Money::from_minor(100_000, Currency::USD), t(72), 120)
+    let at = slot(n);
+    let new = NewBooking::split(id.clone(), "client", team, Money::from_minor(100_000, Currency::USD), t(at), 120)
         .with_policy(Policy::standard().with_fee_bps(500));
     s.create(new, t(0), None).await.unwrap();
     for m in ["lead", "m1", "m2"] {
         run(&s, &id, m, Command::Accept, 1).await;
     }
-    run(&s, &id, "lead", Command::Start, 72).await;
-    run(&s, &id, "lead", Command::UploadFile { file_id: "f".into(), category: FileCategory::Final }, 73).await;
-    run(&s, &id, "lead", Command::Deliver, 74).await;
-    run(&s, &id, "client", Command::Approve, 75).await;
+    run(&s, &id, "lead", Command::Start, at).await;
+    run(&s, &id, "lead", Command::UploadFile { file_id: "f".into(), category: FileCategory::Final }, at + 1).await;
+    run(&s, &id, "lead", Command::Deliver, at + 2).await;
+    run(&s, &id, "client", Command::Approve, at + 3).await;
 }
 
 fn lifecycles(c: &mut Criterion) {

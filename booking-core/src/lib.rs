@@ -56,8 +56,11 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 #![deny(clippy::todo, clippy::unimplemented, clippy::unreachable)]
 
+mod availability;
 mod booking;
+mod catalog;
 mod currency;
+mod discovery;
 mod draft;
 mod error;
 mod escrow;
@@ -71,6 +74,8 @@ mod notify;
 mod policy;
 mod ports;
 mod query;
+mod review;
+mod schedule;
 mod service;
 mod split;
 #[cfg(feature = "testing")]
@@ -78,11 +83,17 @@ pub mod testing;
 mod transitions;
 mod vote;
 
+pub use availability::{Availability, LocalWindow, ScheduleError};
 pub use booking::{
     Actor, Booking, BookingFile, BookingKind, BookingStatus, Dispute, FileCategory, Party, PaymentStatus, Payout,
     ReleaseVote, Review, TeamChange,
 };
+pub use catalog::{
+    CatalogError, OptionKind, Quote, QuoteLine, Selection, Service, ServiceOption, MAX_LABEL_CHARS, MAX_OPTIONS,
+    MAX_SURCHARGE_BPS,
+};
 pub use currency::Currency;
+pub use discovery::{FreeAt, ServiceHit, ServiceQuery, ServiceSort};
 pub use error::{from_json, Error, LifecycleError};
 pub use escrow::{Account, Ledger, LedgerEntry, LedgerError};
 pub use event::{Decision, Event, EventKind, PaymentEffect};
@@ -109,4 +120,8 @@ pub use ports::{
     Sleeper, Store, StoreError,
 };
 pub use query::{BookingQuery, Page, SortBy, Viewer};
-pub use service::{BookingService, Outcome, RecoveryReport, RetryPolicy, ServiceError, TickReport};
+pub use review::RatingSummary;
+pub use schedule::{check_slot, free_slots, Occupancy, Slot, SlotRefusal};
+pub use service::{
+    Alternatives, BookingService, Outcome, RecoveryReport, RetryPolicy, ServiceError, SlotSearch, TickReport,
+};

@@ -217,6 +217,18 @@ impl Policy {
         self
     }
 
+    /// Sets the gap a booking needs from its members' other bookings on
+    /// each side (SPEC K1).
+    ///
+    /// ```
+    /// use chrono::TimeDelta;
+    /// assert_eq!(booking_core::Policy::standard().with_buffer(TimeDelta::zero()).buffer, TimeDelta::zero());
+    /// ```
+    pub fn with_buffer(mut self, buffer: TimeDelta) -> Policy {
+        self.buffer = buffer;
+        self
+    }
+
     /// Checks the policy and returns it (P).
     ///
     /// ```
@@ -317,7 +329,7 @@ pub(crate) fn deserialize_valid<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<P
     Ok(Arc::new(policy))
 }
 
-mod secs {
+pub(crate) mod secs {
     use chrono::TimeDelta;
     use serde::{Deserialize, Deserializer, Serializer};
 

@@ -12,12 +12,17 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::availability::Availability;
 use crate::booking::Booking;
+use crate::catalog::Service;
+use crate::discovery::{ServiceHit, ServiceQuery};
 use crate::event::{Event, PaymentEffect};
-use crate::ids::{BookingId, IdempotencyKey, UserId};
+use crate::ids::{BookingId, IdempotencyKey, ServiceId, UserId};
 use crate::money::Money;
 use crate::notify::NotificationIntent;
 use crate::query::{BookingQuery, Page};
+use crate::review::RatingSummary;
+use crate::schedule::Occupancy;
 
 /// A store failure. `Unavailable` is transient (the service retries it);
 /// the rest are answers.
@@ -47,6 +52,18 @@ pub enum StoreError {
         /// What happened.
         message: String,
     },
+    /// Writing the booking would double-book one of its members (SPEC K5):
+    /// another active booking (or a create in flight) holds time too close
+    /// to this one.
+    #[error("booking {id} cannot take its slot: {member} is busy with booking {other}")]
+    SlotTaken {
+        /// The booking being written.
+        id: BookingId,
+        /// The member who is busy.
+        member: UserId,
+        /// The booking holding the time.
+        other: BookingId,
+    },
     /// The store returned something that is not a valid booking.
     #[error("store returned corrupt data: {message}")]
     Corrupt {
@@ -67,6 +84,7 @@ impl StoreError {
             StoreError::Conflict { .. } => "store.conflict",
             StoreError::Duplicate { .. } => "store.duplicate",
             StoreError::Unavailable { .. } => "store.unavailable",
+            StoreError::SlotTaken { .. } => "store.slot_taken",
             StoreError::Corrupt { .. } => "store.corrupt",
         }
     }
@@ -119,6 +137,11 @@ pub struct Operation {
     /// first, successful answer).
     #[serde(default)]
     pub compensating: bool,
+    /// For a create: the time the new booking will hold. The store claims
+    /// it when the operation begins, so two creates racing for one slot
+    /// never both move money (SPEC K5).
+    #[serde(default)]
+    pub claim: Option<Occupancy>,
 }
 
 /// An atomic write: the booking's new state and events, the operation it
@@ -150,13 +173,19 @@ pub trait Store: Send + Sync {
     /// the stored version is not `expected_version`, when another operation
     /// is open on the booking, when the commit names an operation that is
     /// not open, or when its idempotency key is already recorded; with
-    /// [`StoreError::Duplicate`] when inserting an id that exists. On
-    /// success the operation (if any) is closed.
+    /// [`StoreError::Duplicate`] when inserting an id that exists; with
+    /// [`StoreError::SlotTaken`] when the booking's [`Occupancy`] is new or
+    /// changed (a create, a new team) and clashes with another active
+    /// booking, or an open operation's claim, of one of its members. On
+    /// success the operation (if any) is closed, and the booking holds its
+    /// occupancy (none once it is no longer active).
     async fn commit(&self, commit: Commit<'_>) -> Result<(), StoreError>;
 
     /// Opens an operation: fails with `Conflict` if the booking is not at
     /// `expected_version` or already has an open operation (for a new
-    /// booking, `Duplicate` if the id exists).
+    /// booking, `Duplicate` if the id exists), and with `SlotTaken` if its
+    /// [`claim`](Operation::claim) clashes as a commit's occupancy would.
+    /// The claim holds until the operation commits or is abandoned.
     async fn begin(&self, operation: &Operation) -> Result<(), StoreError>;
 
     /// Closes an operation without committing.
@@ -179,6 +208,37 @@ pub trait Store: Send + Sync {
     /// Ids of bookings that may have timers due (not closed): the service's
     /// `tick_all` walks them.
     async fn open_bookings(&self) -> Result<Vec<BookingId>, StoreError>;
+
+    /// The occupancy of every active booking (and open create claim) of
+    /// any of `members` whose buffered span `[start - buffer, end + buffer)`
+    /// meets `[from, to)`, each booking once (SPEC K1).
+    async fn busy(
+        &self,
+        members: &[UserId],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<Occupancy>, StoreError>;
+
+    /// Adds or replaces a service in the catalog (the caller validated it).
+    async fn put_service(&self, service: &Service) -> Result<(), StoreError>;
+
+    /// A service of the catalog.
+    async fn service(&self, id: &ServiceId) -> Result<Option<Service>, StoreError>;
+
+    /// Services matching a discovery query, as [`ServiceQuery::apply`]
+    /// orders and pages them, "free at" included ([`crate::FreeAt::fits`]
+    /// over the lead's availability and the members' busy time).
+    async fn search_services(&self, query: &ServiceQuery) -> Result<Page<ServiceHit>, StoreError>;
+
+    /// Sets a provider's working hours.
+    async fn put_availability(&self, user: &UserId, availability: &Availability) -> Result<(), StoreError>;
+
+    /// A provider's working hours, if published.
+    async fn availability(&self, user: &UserId) -> Result<Option<Availability>, StoreError>;
+
+    /// A provider's rating: every client review of a booking they led,
+    /// counted when its commit is written.
+    async fn rating(&self, user: &UserId) -> Result<RatingSummary, StoreError>;
 }
 
 /// Whether a payment failure is worth retrying (O2).

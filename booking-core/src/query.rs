@@ -203,8 +203,14 @@ impl BookingQuery {
                 order
             }
         });
-        let total = items.len();
-        let items = items.into_iter().skip(self.offset).take(self.limit.clamp(1, 100)).collect();
-        Page { items, total }
+        paged(items, self.offset, self.limit, |b| b)
     }
+}
+
+/// The page of sorted `items` that skips `offset` and holds at most `limit`
+/// (clamped to 1–100), each turned into what the page shows.
+pub(crate) fn paged<T, U>(items: Vec<T>, offset: usize, limit: usize, show: impl FnMut(T) -> U) -> Page<U> {
+    let total = items.len();
+    let items = items.into_iter().skip(offset).take(limit.clamp(1, 100)).map(show).collect();
+    Page { items, total }
 }

@@ -3,10 +3,11 @@
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn o4_the_memory_store_passes_the_conformance_suite() {
     let passed = booking_core::testing::check_store(booking_core::MemoryStore::new).await.unwrap();
-    assert_eq!(passed, 15);
+    assert_eq!(passed, 23);
 }
 
-use async_trait::async_trait;
+mod common;
+
 use booking_core::*;
 
 /// A store that lets the last writer win: exactly the lost update the
@@ -14,11 +15,7 @@ use booking_core::*;
 #[derive(Default)]
 struct LastWriterWins(MemoryStore);
 
-#[async_trait]
-impl Store for LastWriterWins {
-    async fn load(&self, id: &BookingId) -> Result<Option<Booking>, StoreError> {
-        self.0.load(id).await
-    }
+delegate_store!(LastWriterWins, 0, {
     async fn commit(&self, commit: Commit<'_>) -> Result<(), StoreError> {
         let current = self.0.load(&commit.booking.id).await?.map_or(0, |b| b.version);
         let mut forced = Booking::clone(commit.booking);
@@ -28,25 +25,7 @@ impl Store for LastWriterWins {
     async fn begin(&self, op: &Operation) -> Result<(), StoreError> {
         self.0.begin(op).await
     }
-    async fn abandon(&self, id: &str) -> Result<(), StoreError> {
-        self.0.abandon(id).await
-    }
-    async fn mark_compensating(&self, id: &str) -> Result<(), StoreError> {
-        self.0.mark_compensating(id).await
-    }
-    async fn open_operations(&self) -> Result<Vec<Operation>, StoreError> {
-        self.0.open_operations().await
-    }
-    async fn idempotency(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
-        self.0.idempotency(key).await
-    }
-    async fn query(&self, q: &BookingQuery) -> Result<Page<Booking>, StoreError> {
-        self.0.query(q).await
-    }
-    async fn open_bookings(&self) -> Result<Vec<BookingId>, StoreError> {
-        self.0.open_bookings().await
-    }
-}
+});
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn o4_the_suite_catches_a_store_that_loses_updates() {

@@ -103,11 +103,13 @@ fn command(rng: &mut Rng, b: &Booking, kind: CommandKind) -> Command {
     }
 }
 
+#[derive(Default)]
 struct Stats {
     commands: usize,
     accepted: usize,
     refused: usize,
     failed: usize,
+    slot_refused: usize,
     crashes: u32,
     recovered: usize,
     released: usize,
@@ -129,7 +131,7 @@ async fn simulate(seed: u64, steps: usize) -> Stats {
     let sim: Sim = BookingService::new(store, gateway, MemoryNotifier::new(), RecordingSleeper::new()).with_seed(seed);
     let mut now = t0();
     let mut ids: Vec<BookingId> = Vec::new();
-    let mut stats = Stats { commands: 0, accepted: 0, refused: 0, failed: 0, crashes: 0, recovered: 0, released: 0 };
+    let mut stats = Stats::default();
     for _ in 0..steps {
         let span = if rng.chance(100) { 6_000 } else { 240 };
         now += TimeDelta::minutes(rng.below(span) as i64);
@@ -148,6 +150,7 @@ async fn simulate(seed: u64, steps: usize) -> Stats {
             ids.push(new.id.clone());
             match sim.create(new, now, None).await {
                 Ok(_) => stats.accepted += 1,
+                Err(e) if e.code().starts_with("schedule.") => stats.slot_refused += 1,
                 Err(_) => stats.failed += 1,
             }
             continue;
@@ -228,6 +231,21 @@ async fn simulate(seed: u64, steps: usize) -> Stats {
         agrees(&sim, &b);
         stats.released += usize::from(l.released().minor() > 0);
     }
+    // K1/K5: no member holds two clashing active bookings.
+    let mut held: Vec<Occupancy> = Vec::new();
+    for id in &ids {
+        if let Some(o) = sim.store().load(id).await.unwrap().as_ref().and_then(Occupancy::of) {
+            for other in &held {
+                let shared = o.members.iter().any(|m| other.members.contains(m));
+                assert!(
+                    !(shared && other.clashes(o.start, o.end, o.buffer)),
+                    "seed {seed}: {id} clashes with {}",
+                    other.booking_id
+                );
+            }
+            held.push(o);
+        }
+    }
     stats.crashes = sim.store().crashes.load(Ordering::SeqCst);
     // Bookings whose create rolled back leave nothing behind at the gateway.
     for id in &ids {
@@ -253,9 +271,16 @@ async fn o5_seeded_simulation_keeps_every_invariant() {
         println!("simulation seed {seed}: running {steps} steps");
         let stats = simulate(seed, steps).await;
         println!(
-            "simulation seed {seed}: {} commands: {} accepted, {} refused, {} failed on purpose; \
+            "simulation seed {seed}: {} commands: {} accepted, {} refused, {} failed on purpose, {} slots refused; \
              {} store crashes, {} operations recovered, {} bookings released money",
-            stats.commands, stats.accepted, stats.refused, stats.failed, stats.crashes, stats.recovered, stats.released
+            stats.commands,
+            stats.accepted,
+            stats.refused,
+            stats.failed,
+            stats.slot_refused,
+            stats.crashes,
+            stats.recovered,
+            stats.released
         );
         assert!(stats.accepted > stats.commands / 5, "seed {seed}: too few commands went through to mean anything");
         total += stats.commands;

@@ -4,6 +4,65 @@
 use booking_core::*;
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 
+/// `impl Store for $ty` with the methods given, every other one passed
+/// through to the wrapped store in field `$inner`.
+#[macro_export]
+macro_rules! delegate_store {
+    ($ty:ty, $inner:tt, { $($own:tt)* }) => {
+        #[async_trait::async_trait]
+        impl Store for $ty {
+        $($own)*
+        async fn load(&self, id: &BookingId) -> Result<Option<Booking>, StoreError> {
+            self.$inner.load(id).await
+        }
+        async fn abandon(&self, id: &str) -> Result<(), StoreError> {
+            self.$inner.abandon(id).await
+        }
+        async fn mark_compensating(&self, id: &str) -> Result<(), StoreError> {
+            self.$inner.mark_compensating(id).await
+        }
+        async fn open_operations(&self) -> Result<Vec<Operation>, StoreError> {
+            self.$inner.open_operations().await
+        }
+        async fn idempotency(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
+            self.$inner.idempotency(key).await
+        }
+        async fn query(&self, q: &BookingQuery) -> Result<Page<Booking>, StoreError> {
+            self.$inner.query(q).await
+        }
+        async fn open_bookings(&self) -> Result<Vec<BookingId>, StoreError> {
+            self.$inner.open_bookings().await
+        }
+        async fn busy(
+            &self,
+            members: &[UserId],
+            from: chrono::DateTime<chrono::Utc>,
+            to: chrono::DateTime<chrono::Utc>,
+        ) -> Result<Vec<Occupancy>, StoreError> {
+            self.$inner.busy(members, from, to).await
+        }
+        async fn put_service(&self, service: &Service) -> Result<(), StoreError> {
+            self.$inner.put_service(service).await
+        }
+        async fn service(&self, id: &ServiceId) -> Result<Option<Service>, StoreError> {
+            self.$inner.service(id).await
+        }
+        async fn search_services(&self, query: &ServiceQuery) -> Result<Page<ServiceHit>, StoreError> {
+            self.$inner.search_services(query).await
+        }
+        async fn put_availability(&self, user: &UserId, availability: &Availability) -> Result<(), StoreError> {
+            self.$inner.put_availability(user, availability).await
+        }
+        async fn availability(&self, user: &UserId) -> Result<Option<Availability>, StoreError> {
+            self.$inner.availability(user).await
+        }
+        async fn rating(&self, user: &UserId) -> Result<RatingSummary, StoreError> {
+            self.$inner.rating(user).await
+        }
+        }
+    };
+}
+
 pub fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap()
 }
@@ -144,11 +203,7 @@ impl CrashingStore {
     }
 }
 
-#[async_trait::async_trait]
-impl Store for CrashingStore {
-    async fn load(&self, id: &BookingId) -> Result<Option<Booking>, StoreError> {
-        self.inner.load(id).await
-    }
+delegate_store!(CrashingStore, inner, {
     async fn commit(&self, commit: Commit<'_>) -> Result<(), StoreError> {
         if (self.crash)() {
             self.crashes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
@@ -159,22 +214,4 @@ impl Store for CrashingStore {
     async fn begin(&self, op: &Operation) -> Result<(), StoreError> {
         self.inner.begin(op).await
     }
-    async fn abandon(&self, id: &str) -> Result<(), StoreError> {
-        self.inner.abandon(id).await
-    }
-    async fn mark_compensating(&self, id: &str) -> Result<(), StoreError> {
-        self.inner.mark_compensating(id).await
-    }
-    async fn open_operations(&self) -> Result<Vec<Operation>, StoreError> {
-        self.inner.open_operations().await
-    }
-    async fn idempotency(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
-        self.inner.idempotency(key).await
-    }
-    async fn query(&self, q: &BookingQuery) -> Result<Page<Booking>, StoreError> {
-        self.inner.query(q).await
-    }
-    async fn open_bookings(&self) -> Result<Vec<BookingId>, StoreError> {
-        self.inner.open_bookings().await
-    }
-}
+});

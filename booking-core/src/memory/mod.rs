@@ -3,161 +3,24 @@
 //! records, and sleepers. Nothing to set up; safe under concurrent use.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::booking::Booking;
 use crate::currency::Currency;
 use crate::event::PaymentEffect;
 use crate::ids::{BookingId, UserId};
 use crate::money::Money;
 use crate::notify::NotificationIntent;
-use crate::ports::{
-    Commit, IdempotencyRecord, Notifier, Operation, PaymentCall, PaymentError, PaymentGateway, Sleeper, Store,
-    StoreError,
-};
-use crate::query::{BookingQuery, Page};
+use crate::ports::{Notifier, PaymentCall, PaymentError, PaymentGateway, Sleeper};
+
+mod store;
+pub use store::MemoryStore;
 
 fn lock<'a, T>(m: &'a Mutex<T>, what: &str) -> Result<MutexGuard<'a, T>, String> {
     m.lock().map_err(|_| format!("{what} lock poisoned by a panicked thread"))
-}
-
-#[derive(Default)]
-struct StoreState {
-    bookings: HashMap<BookingId, Arc<Booking>>,
-    operations: BTreeMap<String, Operation>,
-    open: HashMap<BookingId, String>,
-    idempotency: HashMap<String, IdempotencyRecord>,
-}
-
-/// Bookings, operations and idempotency records in memory. Keys are kept
-/// for the life of the store (SPEC O3 asks for at least 24 hours).
-///
-/// ```
-/// use booking_core::{MemoryStore, Store};
-/// let store = MemoryStore::new();
-/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-/// assert!(store.load(&"nope".into()).await?.is_none());
-/// # Ok::<(), booking_core::StoreError>(()) }).unwrap();
-/// ```
-#[derive(Default)]
-pub struct MemoryStore {
-    state: Mutex<StoreState>,
-}
-
-impl MemoryStore {
-    /// An empty store.
-    ///
-    /// ```
-    /// let _ = booking_core::MemoryStore::new();
-    /// ```
-    pub fn new() -> MemoryStore {
-        MemoryStore::default()
-    }
-
-    fn state(&self) -> Result<MutexGuard<'_, StoreState>, StoreError> {
-        lock(&self.state, "store").map_err(|message| StoreError::Unavailable { message })
-    }
-}
-
-fn check_version(state: &StoreState, id: &BookingId, expected: u64, operation: Option<&str>) -> Result<(), StoreError> {
-    let found = state.bookings.get(id).map(|b| b.version);
-    match found {
-        Some(_) if expected == 0 => return Err(StoreError::Duplicate { id: id.clone() }),
-        Some(v) if v != expected => return Err(StoreError::Conflict { id: id.clone(), expected, found: v }),
-        None if expected != 0 => return Err(StoreError::Conflict { id: id.clone(), expected, found: 0 }),
-        _ => {}
-    }
-    // Another attempt's lease, or a commit for an operation that is no
-    // longer (or never was) open: both lose.
-    if state.open.get(id).map(String::as_str) != operation {
-        return Err(StoreError::Conflict { id: id.clone(), expected, found: found.unwrap_or(0) });
-    }
-    Ok(())
-}
-
-#[async_trait]
-impl Store for MemoryStore {
-    async fn load(&self, id: &BookingId) -> Result<Option<Booking>, StoreError> {
-        Ok(self.state()?.bookings.get(id).map(|b| Booking::clone(b)))
-    }
-
-    async fn commit(&self, commit: Commit<'_>) -> Result<(), StoreError> {
-        let mut state = self.state()?;
-        let id = &commit.booking.id;
-        check_version(&state, id, commit.expected_version, commit.operation)?;
-        if commit.booking.version != commit.expected_version + commit.events.len() as u64 {
-            return Err(StoreError::Corrupt {
-                message: format!("booking {id}'s version does not match its new events"),
-            });
-        }
-        if let Some(op) = commit.operation {
-            state.operations.remove(op);
-            state.open.remove(id);
-        }
-        if let Some(record) = commit.idempotency {
-            if state.idempotency.contains_key(&record.key) {
-                // A racing request with the same key committed first.
-                return Err(StoreError::Conflict { id: id.clone(), expected: commit.expected_version, found: 0 });
-            }
-        }
-        if let Some(record) = commit.idempotency {
-            state.idempotency.insert(record.key.clone(), record.clone());
-        }
-        state.bookings.insert(id.clone(), commit.booking.clone());
-        Ok(())
-    }
-
-    async fn begin(&self, operation: &Operation) -> Result<(), StoreError> {
-        let mut state = self.state()?;
-        check_version(&state, &operation.booking_id, operation.expected_version, None)?;
-        state.open.insert(operation.booking_id.clone(), operation.id.clone());
-        state.operations.insert(operation.id.clone(), operation.clone());
-        Ok(())
-    }
-
-    async fn abandon(&self, operation_id: &str) -> Result<(), StoreError> {
-        let mut state = self.state()?;
-        if let Some(op) = state.operations.remove(operation_id) {
-            state.open.remove(&op.booking_id);
-        }
-        Ok(())
-    }
-
-    async fn mark_compensating(&self, operation_id: &str) -> Result<(), StoreError> {
-        let mut state = self.state()?;
-        match state.operations.get_mut(operation_id) {
-            Some(op) => {
-                op.compensating = true;
-                Ok(())
-            }
-            None => Err(StoreError::Conflict { id: BookingId::from(operation_id), expected: 0, found: 0 }),
-        }
-    }
-
-    async fn open_operations(&self) -> Result<Vec<Operation>, StoreError> {
-        Ok(self.state()?.operations.values().cloned().collect())
-    }
-
-    async fn idempotency(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
-        Ok(self.state()?.idempotency.get(key).cloned())
-    }
-
-    async fn query(&self, query: &BookingQuery) -> Result<Page<Booking>, StoreError> {
-        let state = self.state()?;
-        Ok(query.apply(state.bookings.values().filter(|b| query.matches(b)).map(|b| Booking::clone(b))))
-    }
-
-    async fn open_bookings(&self) -> Result<Vec<BookingId>, StoreError> {
-        let state = self.state()?;
-        let mut ids: Vec<BookingId> =
-            state.bookings.values().filter(|b| b.may_have_timers()).map(|b| b.id.clone()).collect();
-        ids.sort();
-        Ok(ids)
-    }
 }
 
 /// Test payment methods the sandbox understands (any other method, or
@@ -314,6 +177,21 @@ impl SandboxGateway {
     /// ```
     pub fn held_for(&self, booking: &BookingId) -> i64 {
         self.state.lock().map(|s| s.held.get(booking).copied().unwrap_or(0)).unwrap_or(0)
+    }
+
+    /// The card authorization standing for a booking (placed, not yet
+    /// captured, voided or lapsed at the sandbox's clock), in minor units.
+    ///
+    /// ```
+    /// assert_eq!(booking_core::SandboxGateway::new().authorized_for(&"b".into()), 0);
+    /// ```
+    pub fn authorized_for(&self, booking: &BookingId) -> i64 {
+        let standing = |s: &SandboxState| {
+            let hold = s.holds.get(booking)?;
+            let lapsed = s.now.is_some_and(|now| hold.expires_at <= now);
+            (!hold.captured && !hold.voided && !lapsed).then_some(hold.amount.minor())
+        };
+        self.state.lock().map(|s| standing(&s).unwrap_or(0)).unwrap_or(0)
     }
 
     /// Every money movement, in order.

@@ -1,8 +1,9 @@
 //! The store conformance suite (feature `testing`): one set of checks any
 //! [`Store`] implementation runs to show it keeps the contract the service
-//! relies on (SPEC O3, O4, O5, X6): atomic versioned commits, operation
-//! leases, idempotency records, dashboard queries, and exactly one winner
-//! among concurrent writers.
+//! relies on (SPEC O3, O4, O5, X6, K1, K5): atomic versioned commits,
+//! operation leases, idempotency records, dashboard queries, exactly one
+//! winner among concurrent writers, no member ever double-booked, the
+//! catalog, discovery and ratings.
 //!
 //! ```
 //! # #[cfg(feature = "testing")]
@@ -17,6 +18,8 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+
+mod slots;
 
 use crate::{
     Actor, Booking, BookingId, BookingQuery, BookingStatus, Command, Commit, FileCategory, IdempotencyRecord, Money,
@@ -87,6 +90,7 @@ fn operation(b: &Booking, events: Vec<crate::Event>) -> Operation {
         idempotency: None,
         started_at: b.updated_at,
         compensating: false,
+        claim: None,
     }
 }
 
@@ -102,7 +106,7 @@ where
     S: Store + 'static,
     F: Fn() -> S,
 {
-    let checks: [(&'static str, CheckFn<S>); 15] = [
+    let checks: [(&'static str, CheckFn<S>); 23] = [
         ("load of a missing booking is None", |s| Box::pin(load_missing(s))),
         ("insert then load round-trips", |s| Box::pin(round_trip(s))),
         ("insert of an existing id is a duplicate", |s| Box::pin(duplicate(s))),
@@ -118,6 +122,14 @@ where
         ("open_bookings lists bookings with timers", |s| Box::pin(open_bookings(s))),
         ("concurrent commits on one version: exactly one wins", |s| Box::pin(racing_commits(s))),
         ("concurrent begins on one version: exactly one wins", |s| Box::pin(racing_begins(s))),
+        ("K1 a booking clashes with a member's booking within the buffer", |s| Box::pin(slots::clashes(s))),
+        ("K5 concurrent inserts for one slot: exactly one wins", |s| Box::pin(slots::racing_inserts(s))),
+        ("K5 concurrent create claims for one slot: exactly one wins", |s| Box::pin(slots::racing_claims(s))),
+        ("K5 cancelling or abandoning frees the slot", |s| Box::pin(slots::freed(s))),
+        ("K5 a new team member's clash fails the commit", |s| Box::pin(slots::team_change(s))),
+        ("K1 busy lists the members' held time once each", |s| Box::pin(slots::busy(s))),
+        ("catalog round-trips and searches like ServiceQuery::apply", |s| Box::pin(slots::catalog(s))),
+        ("ratings count client reviews of the bookings a provider led", |s| Box::pin(slots::ratings(s))),
     ];
     for (check, run) in checks {
         run(Arc::new(make())).await.map_err(|reason| ConformanceFailure { check, reason })?;
@@ -269,7 +281,7 @@ async fn key_once<S: Store>(s: Arc<S>) -> Check {
         effects: Vec::new(),
         recorded_at: b.created_at,
     };
-    let (first, second) = (booking("k1", "client", 72)?, booking("k2", "client", 72)?);
+    let (first, second) = (booking("k1", "client", 72)?, booking("k2", "client", 96)?);
     let (r1, e1) = (record(&first), events_of(&first));
     s.commit(Commit { idempotency: Some(&r1), ..insert(&first, &e1) }).await.map_err(|e| e.to_string())?;
     let (r2, e2) = (record(&second), events_of(&second));
@@ -300,7 +312,7 @@ async fn idempotency<S: Store>(s: Arc<S>) -> Check {
 
 async fn queries<S: Store>(s: Arc<S>) -> Check {
     let mut all = Vec::new();
-    for (i, client, ahead) in [(0, "c1", 96), (1, "c1", 48), (2, "c2", 72), (3, "c1", 72), (4, "c1", 60)] {
+    for (i, client, ahead) in [(0, "c1", 96), (1, "c1", 48), (2, "c2", 72), (3, "c1", 84), (4, "c1", 60)] {
         let mut b = booking(&format!("q{i}"), client, ahead)?;
         if i == 4 {
             b = advanced(&b, client, Command::Cancel { reason: None })?.0;
@@ -357,7 +369,7 @@ where
     for task in tasks {
         match task.await.map_err(|e| e.to_string())?? {
             Ok(()) => wins += 1,
-            Err(StoreError::Conflict { .. }) => {}
+            Err(StoreError::Conflict { .. } | StoreError::SlotTaken { .. }) => {}
             Err(e) => return Err(format!("a racer failed with {e}")),
         }
     }

@@ -24,10 +24,12 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::availability::ScheduleError;
 use crate::booking::{Actor, Booking, BookingStatus};
+use crate::catalog::CatalogError;
 use crate::error::LifecycleError;
 use crate::event::{Decision, Event, EventKind, PaymentEffect};
-use crate::ids::{BookingId, UserId};
+use crate::ids::{BookingId, ServiceId, UserId};
 use crate::lifecycle::{decide, decide_create, tick, Command, NewBooking, Request};
 use crate::money::Money;
 use crate::notify::notification_intents;
@@ -35,7 +37,11 @@ use crate::ports::{
     perform, Commit, IdempotencyRecord, Notifier, Operation, PaymentError, PaymentGateway, Sleeper, Store, StoreError,
 };
 use crate::query::{BookingQuery, Page, SortBy};
+use crate::schedule::{Occupancy, SlotRefusal};
 use crate::split::RevenueSplit;
+
+mod market;
+pub use market::{Alternatives, SlotSearch};
 
 /// Retries for payment calls and store writes that fail transiently (O2):
 /// attempt `n` (from 0) waits a uniformly random time in
@@ -116,13 +122,34 @@ pub enum ServiceError {
         /// The key.
         key: String,
     },
+    /// The slot cannot be booked (SPEC K3); alternatives are offered (K4).
+    #[error("{refusal} ({} other times and {} other providers suggested)", alternatives.slots.len(), alternatives.providers.len())]
+    Unavailable {
+        /// Why.
+        refusal: SlotRefusal,
+        /// Free times nearby and other providers free at the time asked.
+        alternatives: Box<Alternatives>,
+    },
+    /// No catalog service with this id.
+    #[error("service {id} not found in the catalog")]
+    ServiceNotFound {
+        /// The service.
+        id: ServiceId,
+    },
+    /// A catalog entry or a quote is invalid.
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    /// Working hours are invalid.
+    #[error(transparent)]
+    Schedule(#[from] ScheduleError),
 }
 
 impl ServiceError {
     /// The stable machine code: the core's codes, `"payment.declined"`
     /// (a permanent failure), `"payment.unavailable"` (retries exhausted),
     /// `"store.*"`, `"service.not_found"`, `"service.contention"`,
-    /// `"idempotency.mismatch"`.
+    /// `"idempotency.mismatch"`, `"schedule.*"` (the refusal's code, or
+    /// `"schedule.invalid"`), `"catalog.*"`.
     ///
     /// ```
     /// use booking_core::ServiceError;
@@ -137,6 +164,10 @@ impl ServiceError {
             ServiceError::Store(e) => e.code(),
             ServiceError::Contention { .. } => "service.contention",
             ServiceError::IdempotencyMismatch { .. } => "idempotency.mismatch",
+            ServiceError::Unavailable { refusal, .. } => refusal.code(),
+            ServiceError::ServiceNotFound { .. } => "catalog.not_found",
+            ServiceError::Catalog(e) => e.code(),
+            ServiceError::Schedule(e) => e.code(),
         }
     }
 }
@@ -339,12 +370,17 @@ impl<S: Store, G: PaymentGateway, N: Notifier> BookingService<S, G, N> {
         if let Some(replay) = self.replay(idempotency_key, &fingerprint, &id).await? {
             return Ok(replay);
         }
-        let decision = decide_create(new, now)?;
+        let decision = decide_create(new.clone(), now)?;
+        self.check_slot(&new, now).await?;
         let record = self.record(idempotency_key, fingerprint.clone(), &id, &decision, now);
         match self.run(&id, None, decision, now, record).await {
             // A racing request with the same key may have created it first.
             Err(e @ ServiceError::Store(StoreError::Duplicate { .. } | StoreError::Conflict { .. })) => {
                 self.replay(idempotency_key, &fingerprint, &id).await?.ok_or(e)
+            }
+            // A racing request for an overlapping slot won (K5).
+            Err(ServiceError::Store(StoreError::SlotTaken { member, other, .. })) => {
+                Err(self.unavailable(&new, SlotRefusal::Overlaps { member, booking_id: other }, now).await)
             }
             other => other,
         }
@@ -674,6 +710,8 @@ impl<S: Store, G: PaymentGateway, N: Notifier> BookingService<S, G, N> {
                 idempotency: record.clone(),
                 started_at: now,
                 compensating: false,
+                // A create claims its slot before any money moves (K5).
+                claim: if expected_version == 0 { Occupancy::of(&after) } else { None },
             };
             self.retry_store(|| self.store.begin(&op)).await?;
             if let Err(failure) = self.pay(id, &decision.effects).await {
