@@ -340,9 +340,15 @@ impl Availability {
                 let Some((open, close)) = self.window_span(date, *w) else { continue };
                 let Some(mut local) = date.and_hms_opt(0, 0, 0) else { continue };
                 local += TimeDelta::minutes(i64::from(w.start));
-                let end = local + TimeDelta::minutes(i64::from(w.end - w.start));
+                let span = TimeDelta::minutes(i64::from(w.end - w.start));
+                let end = local + span;
+                // Same offset at both ends (real zones change at most once a
+                // window): every grid time maps by plain addition.
+                let steady = close - open == span && self.local(open) == local;
+                let first = local;
                 while local < end {
-                    if let Some(t) = self.instant(local) {
+                    let t = if steady { Some(open + (local - first)) } else { self.instant(local) };
+                    if let Some(t) = t {
                         if open <= t && t + length <= close && out.last().is_none_or(|prev| *prev < t) {
                             out.push(t);
                         }

@@ -446,7 +446,7 @@ impl Service {
                 OptionKind::Rush { surcharge_bps } => {
                     let exact = mul_div_round_half_up(base.minor(), i64::from(*surcharge_bps), 10_000);
                     let amount = i64::try_from(exact).map_err(|_| CatalogError::TooLarge { what: "rush" })?;
-                    let pct = rust_decimal::Decimal::new(i64::from(*surcharge_bps), 2);
+                    let pct = rust_decimal::Decimal::new(i64::from(*surcharge_bps), 2).normalize();
                     let explanation = format!("{pct} % of the base price {base}, rounded half up to the minor unit");
                     (Money::from_minor(amount, base.currency()), explanation)
                 }

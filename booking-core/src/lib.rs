@@ -48,6 +48,13 @@
 //!   itself once settled and its review window is over.
 //! - Commands dated before the booking's latest event are refused
 //!   (`lifecycle.clock_went_back`): windows are measured on one timeline.
+//! - Scheduling (SPEC K): two bookings of one member must be at least the
+//!   larger of their two buffers apart; only the lead's working hours
+//!   count (team members' own hours are not consulted); a provider who
+//!   publishes none is available at all hours; a repeated wall-clock time
+//!   means its first occurrence; any start inside hours may be asked for,
+//!   while offered slots sit on the availability's grid. Discovery's
+//!   "free at" leaves notice and advance to the booking's policy.
 //! - Percentages may have up to 8 decimals; JSON numbers with a fraction are
 //!   refused for percentages and amounts alike, since they went through a
 //!   float before any parser saw them.

@@ -115,16 +115,16 @@ pub struct Policy {
     pub review_window: TimeDelta,
     /// Revisions included when the service does not say (B3).
     pub included_revisions: u32,
-    /// Buffer around every booking of a provider, for scheduling (SPEC
-    /// K1); carried and validated here, not yet enforced by the lifecycle.
+    /// The gap a booking needs from its members' other bookings on each
+    /// side (SPEC K1); the service checks it on create, the store when it
+    /// claims the slot.
     #[serde(with = "secs")]
     pub buffer: TimeDelta,
-    /// Minimum notice before the scheduled date, for scheduling (SPEC K3);
-    /// not yet enforced by the lifecycle.
+    /// Minimum notice before the scheduled date (SPEC K3), checked by the
+    /// service on create.
     #[serde(with = "secs")]
     pub min_notice: TimeDelta,
-    /// Maximum advance booking, for scheduling (SPEC K3); not yet enforced
-    /// by the lifecycle.
+    /// Maximum advance booking (SPEC K3), checked by the service on create.
     #[serde(with = "secs")]
     pub max_advance: TimeDelta,
 }
