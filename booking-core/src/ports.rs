@@ -137,9 +137,10 @@ pub struct Operation {
     /// first, successful answer).
     #[serde(default)]
     pub compensating: bool,
-    /// For a create: the time the new booking will hold. The store claims
-    /// it when the operation begins, so two creates racing for one slot
-    /// never both move money (SPEC K5).
+    /// For a create (or any command that changes who or when a booking
+    /// holds): the time the booking will hold. The store claims it when the
+    /// operation begins, so two creates racing for one slot never both move
+    /// money (SPEC K5).
     #[serde(default)]
     pub claim: Option<Occupancy>,
 }

@@ -710,8 +710,9 @@ impl<S: Store, G: PaymentGateway, N: Notifier> BookingService<S, G, N> {
                 idempotency: record.clone(),
                 started_at: now,
                 compensating: false,
-                // A create claims its slot before any money moves (K5).
-                claim: if expected_version == 0 { Occupancy::of(&after) } else { None },
+                // A create (or a new team) claims its slot before any money
+                // moves (K5).
+                claim: Occupancy::of(&after).filter(|o| unchanged.as_ref().and_then(Occupancy::of).as_ref() != Some(o)),
             };
             self.retry_store(|| self.store.begin(&op)).await?;
             if let Err(failure) = self.pay(id, &decision.effects).await {
