@@ -24,7 +24,6 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::availability::ScheduleError;
 use crate::booking::{Actor, Booking, BookingStatus};
 use crate::catalog::CatalogError;
 use crate::error::LifecycleError;
@@ -139,17 +138,14 @@ pub enum ServiceError {
     /// A catalog entry or a quote is invalid.
     #[error(transparent)]
     Catalog(#[from] CatalogError),
-    /// Working hours are invalid.
-    #[error(transparent)]
-    Schedule(#[from] ScheduleError),
 }
 
 impl ServiceError {
     /// The stable machine code: the core's codes, `"payment.declined"`
     /// (a permanent failure), `"payment.unavailable"` (retries exhausted),
     /// `"store.*"`, `"service.not_found"`, `"service.contention"`,
-    /// `"idempotency.mismatch"`, `"schedule.*"` (the refusal's code, or
-    /// `"schedule.invalid"`), `"catalog.*"`.
+    /// `"idempotency.mismatch"`, `"schedule.*"` (the refusal's code),
+    /// `"catalog.*"`.
     ///
     /// ```
     /// use booking_core::ServiceError;
@@ -167,7 +163,6 @@ impl ServiceError {
             ServiceError::Unavailable { refusal, .. } => refusal.code(),
             ServiceError::ServiceNotFound { .. } => "catalog.not_found",
             ServiceError::Catalog(e) => e.code(),
-            ServiceError::Schedule(e) => e.code(),
         }
     }
 }
