@@ -42,11 +42,11 @@ pub enum CatalogError {
         option: String,
     },
     /// An option was picked twice, zero times or more often than allowed.
-    #[error("option {option:?} may be picked 1 to {max} times, once in the selection; got {quantity}")]
+    #[error("option {option:?} takes 1 to {max} units, named once in the selection; {quantity} were asked for")]
     Quantity {
         /// The option.
         option: String,
-        /// How many were asked for.
+        /// Units asked for, summed over every mention of the option.
         quantity: u32,
         /// The most allowed.
         max: u32,
@@ -421,7 +421,9 @@ impl Service {
             let option = option.ok_or_else(|| CatalogError::UnknownOption { option: s.option_id.clone() })?;
             let twice = selections[..i].iter().any(|earlier| earlier.option_id == s.option_id);
             if twice || s.quantity == 0 || s.quantity > option.max_quantity {
-                let quantity = if twice { 2 } else { s.quantity };
+                // Report every unit asked for under this option.
+                let same = selections.iter().filter(|other| other.option_id == s.option_id);
+                let quantity = same.fold(0u32, |sum, other| sum.saturating_add(other.quantity));
                 return Err(CatalogError::Quantity { option: s.option_id.clone(), quantity, max: option.max_quantity });
             }
         }
