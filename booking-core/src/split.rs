@@ -333,6 +333,37 @@ impl RevenueSplit {
         }
     }
 
+    /// Equal shares for a team: the first user leads, the others are
+    /// `"member"`s; each share is `100 / n` cut to two decimals and the lead
+    /// takes what the cut leaves over, so the shares sum to exactly 100.
+    ///
+    /// ```
+    /// # use booking_core::*;
+    /// let s = RevenueSplit::equal(["lead", "m1", "m2"])?;
+    /// let shares: Vec<String> = s.members().iter().map(|m| m.percentage.to_string()).collect();
+    /// assert_eq!(shares, ["33.34", "33.33", "33.33"]);
+    /// # Ok::<(), SplitError>(())
+    /// ```
+    pub fn equal<U: Into<UserId>>(users: impl IntoIterator<Item = U>) -> Result<RevenueSplit, SplitError> {
+        let users: Vec<UserId> = users.into_iter().map(Into::into).collect();
+        let n = Decimal::from(users.len().max(1));
+        let share = (Decimal::ONE_HUNDRED / n).trunc_with_scale(2);
+        let lead_share = Decimal::ONE_HUNDRED - share * (n - Decimal::ONE);
+        let members =
+            users
+                .into_iter()
+                .enumerate()
+                .map(|(i, u)| {
+                    if i == 0 {
+                        SplitMember::new(u, LEAD_ROLE, lead_share)
+                    } else {
+                        SplitMember::new(u, "member", share)
+                    }
+                })
+                .collect();
+        RevenueSplit::new(members)
+    }
+
     /// Sets `autoSplit` (S9).
     ///
     /// ```

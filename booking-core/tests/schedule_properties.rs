@@ -6,7 +6,6 @@
 use booking_core::*;
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc, Weekday};
 use proptest::prelude::*;
-use rust_decimal::Decimal;
 
 const ZONES: [&str; 7] = [
     "UTC",
@@ -155,13 +154,8 @@ proptest! {
                         let new = match members.as_slice() {
                             [lead] => NewBooking::solo(id.clone(), "client", lead.clone(), price, at, *minutes),
                             _ => {
-                                let share = Decimal::from(100) / Decimal::from(members.len());
-                                let team = members.iter().enumerate().map(|(k, m)| {
-                                    let role = if k == 0 { "lead" } else { "member" };
-                                    let pct = if k == 0 { Decimal::from(100) - share.round_dp(2) * Decimal::from(members.len() - 1) } else { share.round_dp(2) };
-                                    SplitMember::new(m.clone(), role, pct)
-                                });
-                                NewBooking::split(id.clone(), "client", RevenueSplit::new(team.collect()).unwrap(), price, at, *minutes)
+                                let team = RevenueSplit::equal(members.iter().cloned()).unwrap();
+                                NewBooking::split(id.clone(), "client", team, price, at, *minutes)
                             }
                         };
                         match s.create(new, now, None).await {

@@ -31,22 +31,7 @@ fn solo(id: &str, provider: &str, at: DateTime<Utc>, minutes: u32) -> NewBooking
 }
 
 fn team(members: &[&str]) -> RevenueSplit {
-    let share = 100 / members.len() as u32;
-    let first = 100 - share * (members.len() as u32 - 1);
-    RevenueSplit::new(
-        members
-            .iter()
-            .enumerate()
-            .map(|(i, m)| {
-                SplitMember::new(
-                    *m,
-                    if i == 0 { "lead" } else { "collaborator" },
-                    [first, share][usize::from(i > 0)].into(),
-                )
-            })
-            .collect(),
-    )
-    .unwrap()
+    RevenueSplit::equal(members.iter().copied()).unwrap()
 }
 
 fn refusal(e: &ServiceError) -> (&SlotRefusal, &Alternatives) {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::{advanced, ensure, events_of, insert, race, t, Check};
 use crate::{
     Availability, Booking, Command, Commit, FileCategory, FreeAt, Money, NewBooking, Occupancy, Operation,
-    RatingSummary, RevenueSplit, Service, ServiceQuery, ServiceSort, SplitMember, Store, StoreError, UserId,
+    RatingSummary, RevenueSplit, Service, ServiceQuery, ServiceSort, Store, StoreError, UserId,
 };
 
 /// A booking of `members` (the first leads) starting `offset` minutes after
@@ -18,13 +18,7 @@ fn at(id: &str, members: &[&str], offset: i64, minutes: u32) -> Result<Arc<Booki
     let new = match members {
         [lead] => NewBooking::solo(id, "client", *lead, price, start, minutes),
         _ => {
-            let share = 100 / members.len() as u32;
-            let first = 100 - share * (members.len() as u32 - 1);
-            let split = members.iter().enumerate().map(|(i, m)| {
-                let role = if i == 0 { "lead" } else { "collaborator" };
-                SplitMember::new(*m, role, if i == 0 { first } else { share }.into())
-            });
-            let team = RevenueSplit::new(split.collect()).map_err(|e| e.to_string())?;
+            let team = RevenueSplit::equal(members.iter().copied()).map_err(|e| e.to_string())?;
             NewBooking::split(id, "client", team, price, start, minutes)
         }
     };
