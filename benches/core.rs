@@ -52,7 +52,7 @@ fn step(b: &mut Booking, who: &str, command: Command, hours: i64) {
 }
 
 fn final_file(id: &'static str) -> Command {
-    Command::UploadFile { file_id: id.into(), category: FileCategory::Final }
+    Command::UploadFile(FileUpload::new(id, FileCategory::Final, 48_000_000, "audio/wav", "9f".repeat(32)))
 }
 
 /// create → confirm → start → upload → deliver → approve (release).

@@ -43,7 +43,7 @@ async fn solo(s: Arc<Service>, n: u64) {
     s.create(new, t(0), None).await.unwrap();
     run(&s, &id, "lead", Command::Confirm, 1).await;
     run(&s, &id, "lead", Command::Start, at).await;
-    run(&s, &id, "lead", Command::UploadFile { file_id: "f".into(), category: FileCategory::Final }, at + 1).await;
+    run(&s, &id, "lead", final_file(), at + 1).await;
     run(&s, &id, "lead", Command::Deliver, at + 2).await;
     run(&s, &id, "client", Command::Approve, at + 3).await;
 }
@@ -59,7 +59,7 @@ async fn split(s: Arc<Service>, n: u64, team: RevenueSplit) {
         run(&s, &id, m, Command::Accept, 1).await;
     }
     run(&s, &id, "lead", Command::Start, at).await;
-    run(&s, &id, "lead", Command::UploadFile { file_id: "f".into(), category: FileCategory::Final }, at + 1).await;
+    run(&s, &id, "lead", final_file(), at + 1).await;
     run(&s, &id, "lead", Command::Deliver, at + 2).await;
     run(&s, &id, "client", Command::Approve, at + 3).await;
 }
@@ -106,3 +106,8 @@ fn lifecycles(c: &mut Criterion) {
 
 criterion_group!(benches, lifecycles);
 criterion_main!(benches);
+
+/// The final mix `deliver` needs.
+fn final_file() -> Command {
+    Command::UploadFile(FileUpload::new("f", FileCategory::Final, 48_000_000, "audio/wav", "9f".repeat(32)))
+}

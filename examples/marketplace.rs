@@ -23,7 +23,9 @@ async fn past_session(s: &Svc, provider: &str, stars: u8, n: u32, now: DateTime<
     let id = BookingId::new(format!("past-{provider}-{n}"));
     s.create(NewBooking::solo(id.clone(), format!("fan-{n}"), provider, usd("100")?, at, 60), now, None).await?;
     let client = format!("fan-{n}");
-    let final_mix = Command::UploadFile { file_id: "final.wav".into(), category: FileCategory::Final };
+    let master =
+        FileUpload::new("final.wav", FileCategory::Final, 52_428_800, "audio/wav", "c0ffee".repeat(10) + "beef");
+    let final_mix = Command::UploadFile(master);
     let review = Command::Review { rating: stars, text: "great session".into() };
     let steps = [
         (provider, Command::Confirm, now),

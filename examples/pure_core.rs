@@ -39,7 +39,9 @@ fn main() -> Result<(), Error> {
     run(&mut booking, "creator-1", Command::Accept, at(1), None)?;
     run(&mut booking, "creator-2", Command::Accept, at(2), Some("Happy to mix this"))?;
     run(&mut booking, "creator-1", Command::Start, at(72), Some("Started working on the project"))?;
-    let upload = |id: &str| Command::UploadFile { file_id: id.into(), category: FileCategory::Final };
+    let upload = |id: &str| {
+        Command::UploadFile(FileUpload::new(id, FileCategory::Final, 48_000_000, "audio/wav", "9f".repeat(32)))
+    };
     run(&mut booking, "creator-2", upload("mix-v1.wav"), at(74), None)?;
     run(&mut booking, "creator-1", Command::Deliver, at(75), None)?;
     run(

@@ -63,11 +63,14 @@ async fn main() -> Result<(), ServiceError> {
             at(72),
         )
         .await?;
-    let upload = |file: &str| Command::UploadFile { file_id: file.into(), category: FileCategory::Final };
-    step("creator-2", upload("mix-v1.wav"), at(74)).await?;
+    // The bytes live in your storage; the booking records what they are.
+    let upload = |file: &str, sha256: &str| {
+        Command::UploadFile(FileUpload::new(file, FileCategory::Final, 48_000_000, "audio/wav", sha256))
+    };
+    step("creator-2", upload("mix-v1.wav", &"1a".repeat(32)), at(74)).await?;
     step("creator-1", Command::Deliver, at(75)).await?;
     service.request_revision(&id, "client-123", "Please adjust the mix levels", at(80)).await?;
-    step("creator-2", upload("mix-v2.wav"), at(90)).await?;
+    step("creator-2", upload("mix-v2.wav", &"2b".repeat(32)), at(90)).await?;
     step("creator-1", Command::Deliver, at(91)).await?;
     step("creator-2", Command::Vote { approve: true }, at(92)).await?;
     let done = service.release_funds(&id, "client-123", at(96)).await?;

@@ -13,8 +13,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::escrow::{Account, Ledger};
+use crate::files::BookingFile;
 use crate::history::History;
-use crate::ids::{BookingId, FileId, ServiceId, UserId};
+use crate::ids::{BookingId, ServiceId, UserId};
 use crate::money::Money;
 use crate::policy::Policy;
 use crate::split::RevenueSplit;
@@ -231,34 +232,6 @@ pub enum BookingKind {
     Solo,
     /// A team; every member accepts, then the hold is captured.
     Split,
-}
-
-/// File categories (X3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum FileCategory {
-    /// Reference material.
-    Reference,
-    /// Stems.
-    Stems,
-    /// A final deliverable; `deliver` needs one (B2).
-    Final,
-    /// Client feedback.
-    Feedback,
-}
-
-/// A file recorded on the booking (its bytes live with the caller).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BookingFile {
-    /// The file.
-    pub file_id: FileId,
-    /// Its category.
-    pub category: FileCategory,
-    /// Who uploaded it.
-    pub uploaded_by: UserId,
-    /// When.
-    pub uploaded_at: DateTime<Utc>,
 }
 
 /// A review (X5): the client rates the booking, the lead rates the client.

@@ -114,12 +114,9 @@ pub enum LifecycleError {
         /// The rating given.
         rating: u8,
     },
-    /// A file this actor may not record.
-    #[error("{reason}")]
-    FileNotAllowed {
-        /// Why.
-        reason: String,
-    },
+    /// A file upload, share or access was refused (X3).
+    #[error(transparent)]
+    File(#[from] crate::files::FileError),
     /// A booking that cannot be created.
     #[error("invalid booking: {reason}")]
     InvalidBooking {
@@ -192,7 +189,7 @@ impl LifecycleError {
             LifecycleError::NothingInEscrow => "lifecycle.nothing_in_escrow",
             LifecycleError::ReviewWindowClosed { .. } => "lifecycle.review_window_closed",
             LifecycleError::InvalidRating { .. } => "lifecycle.invalid_rating",
-            LifecycleError::FileNotAllowed { .. } => "lifecycle.file_not_allowed",
+            LifecycleError::File(e) => e.code(),
             LifecycleError::InvalidBooking { .. } => "lifecycle.invalid_booking",
             LifecycleError::InvalidTeam { .. } => "lifecycle.invalid_team",
             LifecycleError::InvalidResolution { .. } => "lifecycle.invalid_resolution",

@@ -13,12 +13,13 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::booking::{
-    Booking, BookingFile, BookingKind, BookingStatus, Dispute, PaymentStatus, Payout, ReleaseVote, Review, TeamChange,
+    Booking, BookingKind, BookingStatus, Dispute, PaymentStatus, Payout, ReleaseVote, Review, TeamChange,
 };
 use crate::error::LifecycleError;
 use crate::escrow::{Ledger, LedgerEntry};
+use crate::files::{BookingFile, ShareGrant};
 use crate::history::History;
-use crate::ids::{IdempotencyKey, UserId};
+use crate::ids::{FileId, IdempotencyKey, UserId};
 use crate::lifecycle::{NewBooking, Resolution};
 use crate::money::Money;
 use crate::split::RevenueSplit;
@@ -133,6 +134,15 @@ pub enum EventKind {
     FileUploaded {
         /// The file.
         file: BookingFile,
+    },
+    /// A file was shared with named users until an expiry.
+    FileShared {
+        /// The file.
+        file_id: FileId,
+        /// Who may read it, sorted, once each.
+        with: Vec<UserId>,
+        /// Until when (inclusive).
+        expires_at: DateTime<Utc>,
     },
     /// A review was submitted.
     ReviewSubmitted {
@@ -408,6 +418,19 @@ impl Booking {
                 self.team_change = None;
             }
             EventKind::FileUploaded { file } => self.files.push(file.clone()),
+            EventKind::FileShared { file_id, with, expires_at } => {
+                let by = event.actor.user_id().cloned().ok_or_else(|| corrupt("a share by no user"))?;
+                let file = self.files.iter_mut().find(|f| &f.file_id == file_id);
+                let file = file.ok_or_else(|| corrupt(&format!("a share of unknown file {file_id}")))?;
+                for user in with {
+                    file.grant(ShareGrant {
+                        user_id: user.clone(),
+                        granted_by: by.clone(),
+                        granted_at: event.at,
+                        expires_at: *expires_at,
+                    });
+                }
+            }
             EventKind::ReviewSubmitted { review } => self.reviews.push(review.clone()),
             EventKind::Posted { entry } => {
                 self.ledger.post(entry.clone()).map_err(|e| corrupt(&format!("a ledger entry it refuses: {e}")))?
@@ -456,6 +479,9 @@ impl std::fmt::Display for EventKind {
             EventKind::TeamChangeAccepted { user_id } => write!(f, "{user_id} accepted the team change"),
             EventKind::TeamChanged { split, .. } => write!(f, "team is now {} members", split.members().len()),
             EventKind::FileUploaded { file } => write!(f, "file {} ({:?})", file.file_id, file.category),
+            EventKind::FileShared { file_id, with, expires_at } => {
+                write!(f, "file {file_id} shared with {} until {expires_at}", with.len())
+            }
             EventKind::ReviewSubmitted { review } => write!(f, "{} rated {}★", review.author, review.rating),
             EventKind::Posted { entry } => write!(f, "{} {} → {}", entry.amount, entry.from, entry.to),
             EventKind::PayoutsHeld { payouts } => write!(f, "{} shares held for distribution", payouts.len()),

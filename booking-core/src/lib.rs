@@ -26,7 +26,9 @@
 //! b.handle(as_user("creator-1", Command::Accept))?;
 //! b.handle(as_user("creator-2", Command::Accept))?; // last acceptance captures
 //! b.handle(as_user("creator-1", Command::Start))?;
-//! b.handle(as_user("creator-1", Command::UploadFile { file_id: "mix.wav".into(), category: FileCategory::Final }))?;
+//! // The bytes stay with you; the booking keeps the metadata (X3).
+//! let mix = FileUpload::new("mix.wav", FileCategory::Final, 48_000_000, "audio/wav", "9f".repeat(32));
+//! b.handle(as_user("creator-1", Command::UploadFile(mix)))?;
 //! b.handle(as_user("creator-1", Command::Deliver))?; // the lead's vote passes lead-only
 //! let payouts = b.handle(as_user("client-123", Command::Approve))?;
 //! assert_eq!(payouts.len(), 2);
@@ -66,16 +68,19 @@
 mod availability;
 mod booking;
 mod catalog;
+mod chat;
 mod currency;
 mod discovery;
 mod draft;
 mod error;
 mod escrow;
 mod event;
+mod files;
 mod history;
 mod ids;
 mod lifecycle;
 mod memory;
+mod metrics;
 mod money;
 mod notify;
 mod policy;
@@ -92,18 +97,24 @@ mod vote;
 
 pub use availability::{Availability, LocalWindow, ScheduleError};
 pub use booking::{
-    Actor, Booking, BookingFile, BookingKind, BookingStatus, Dispute, FileCategory, Party, PaymentStatus, Payout,
-    ReleaseVote, Review, TeamChange,
+    Actor, Booking, BookingKind, BookingStatus, Dispute, Party, PaymentStatus, Payout, ReleaseVote, Review, TeamChange,
 };
 pub use catalog::{
     CatalogError, OptionKind, Quote, QuoteLine, Selection, Service, ServiceOption, MAX_LABEL_CHARS, MAX_OPTIONS,
     MAX_SURCHARGE_BPS,
+};
+pub use chat::{
+    check_reader, ChatError, ChatMessage, MessageCursor, MessagePage, MessageQuery, NewMessage, MAX_ATTACHMENTS,
+    MAX_MESSAGE_CHARS,
 };
 pub use currency::Currency;
 pub use discovery::{FreeAt, ServiceHit, ServiceQuery, ServiceSort};
 pub use error::{from_json, Error, LifecycleError};
 pub use escrow::{Account, Ledger, LedgerEntry, LedgerError};
 pub use event::{Decision, Event, EventKind, PaymentEffect};
+pub use files::{
+    BookingFile, FileCategory, FileError, FileRole, FileUpload, ShareGrant, MAX_SHARE_DAYS, MAX_SHARE_USERS,
+};
 pub use history::History;
 pub use ids::{BookingId, FileId, IdempotencyKey, ServiceId, UserId};
 pub use lifecycle::{
@@ -121,10 +132,11 @@ pub use vote::{tally, ReleaseRule, VoteOutcome};
 #[cfg(feature = "tokio")]
 pub use memory::TokioSleeper;
 pub use memory::{test_cards, MemoryNotifier, MemoryStore, Movement, RecordingSleeper, SandboxGateway};
-pub use notify::{notification_intents, Channel, NotificationIntent, NotificationKind};
+pub use metrics::{Metrics, MetricsError, Rate, TimeRange};
+pub use notify::{message_intent, notification_intents, Channel, NotificationIntent, NotificationKind, Subject};
 pub use ports::{
-    Commit, IdempotencyRecord, Notifier, Operation, PaymentCall, PaymentError, PaymentErrorKind, PaymentGateway,
-    Sleeper, Store, StoreError,
+    Appended, Commit, IdempotencyRecord, Notifier, Operation, PaymentCall, PaymentError, PaymentErrorKind,
+    PaymentGateway, Sleeper, Store, StoreError,
 };
 pub use query::{BookingQuery, Page, SortBy, Viewer};
 pub use review::RatingSummary;

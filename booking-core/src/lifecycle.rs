@@ -12,12 +12,11 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::booking::{
-    later, Actor, Booking, BookingFile, BookingKind, BookingStatus, FileCategory, Party, Payout, Review,
-};
+use crate::booking::{later, Actor, Booking, BookingKind, BookingStatus, Party, Payout, Review};
 use crate::draft::Draft;
 use crate::error::{Error, LifecycleError};
 use crate::event::{EventKind, PaymentEffect};
+use crate::files::{share_expiry, FileCategory, FileError, FileUpload};
 use crate::ids::{BookingId, FileId, IdempotencyKey, ServiceId, UserId};
 use crate::money::Money;
 use crate::policy::Policy;
@@ -336,12 +335,19 @@ pub enum Command {
     },
     /// Accept the proposed team.
     AcceptTeamChange,
-    /// Record a file.
-    UploadFile {
+    /// Record a file the caller stored (X3).
+    UploadFile(FileUpload),
+    /// Let named users read a file until an expiry (X3): at most 30 days
+    /// ahead, 30 days when not given. A user's new share replaces their
+    /// earlier one.
+    ShareFile {
         /// The file.
         file_id: FileId,
-        /// Its category.
-        category: FileCategory,
+        /// Who may read it.
+        with: Vec<UserId>,
+        /// Until when (inclusive).
+        #[serde(default)]
+        expires_at: Option<DateTime<Utc>>,
     },
     /// Write a review.
     Review {
@@ -377,7 +383,8 @@ impl Command {
             Command::Distribute => CommandKind::Distribute,
             Command::ProposeTeam { .. } => CommandKind::ProposeTeam,
             Command::AcceptTeamChange => CommandKind::AcceptTeamChange,
-            Command::UploadFile { .. } => CommandKind::UploadFile,
+            Command::UploadFile(_) => CommandKind::UploadFile,
+            Command::ShareFile { .. } => CommandKind::ShareFile,
             Command::Review { .. } => CommandKind::Review,
         }
     }
@@ -667,15 +674,17 @@ pub fn decide(booking: &Booking, request: &Request) -> Result<Decision, Lifecycl
             d.propose_team(split)?;
         }
         (Command::AcceptTeamChange, Some(user)) => d.accept_team_change(user)?,
-        (Command::UploadFile { file_id, category }, Some(user)) => {
-            check_file(booking, party, file_id, *category)?;
-            let file = BookingFile {
-                file_id: file_id.clone(),
-                category: *category,
-                uploaded_by: user.clone(),
-                uploaded_at: request.at,
-            };
-            d.emit(EventKind::FileUploaded { file });
+        (Command::UploadFile(upload), Some(user)) => {
+            upload.check_on(booking, party)?;
+            d.emit(EventKind::FileUploaded { file: upload.record(user.clone(), request.at) });
+        }
+        (Command::ShareFile { file_id, with, expires_at }, _) => {
+            booking.file_access(&request.actor, file_id, request.at)?;
+            let expires_at = share_expiry(file_id, *expires_at, with, request.at)?;
+            let mut with = with.clone();
+            with.sort();
+            with.dedup();
+            d.emit(EventKind::FileShared { file_id: file_id.clone(), with, expires_at });
         }
         (Command::Review { rating, text }, Some(user)) => {
             if !(1..=5).contains(rating) {
@@ -806,6 +815,9 @@ fn check_guards(
             ))
         }
         CommandKind::Deliver if !final_file_since_revision(b) => Err(LifecycleError::MissingFinalFile),
+        CommandKind::ShareFile if !b.files.iter().any(|f| b.file_access(actor, &f.file_id, now).is_ok()) => {
+            Err(FileError::NothingToShare { actor: actor.to_string() }.into())
+        }
         CommandKind::RequestRevision if b.revisions_remaining == 0 => {
             Err(LifecycleError::NoRevisionsLeft { included: b.policy.included_revisions.max(b.revisions_remaining) })
         }
@@ -877,24 +889,6 @@ fn final_file_since_revision(b: &Booking) -> bool {
         }
     }
     false
-}
-
-fn check_file(b: &Booking, party: Party, id: &FileId, category: FileCategory) -> Result<(), LifecycleError> {
-    let allowed: &[FileCategory] = match party {
-        Party::Client => &[FileCategory::Reference, FileCategory::Feedback],
-        _ => &[FileCategory::Stems, FileCategory::Final, FileCategory::Reference],
-    };
-    if !allowed.contains(&category) {
-        let who = if party == Party::Client { "the client" } else { "team members" };
-        return Err(LifecycleError::FileNotAllowed { reason: format!("{who} may not upload {category:?} files") });
-    }
-    if id.as_str().trim().is_empty() {
-        return Err(LifecycleError::FileNotAllowed { reason: "a file needs an id".into() });
-    }
-    if b.files.iter().any(|f| &f.file_id == id) {
-        return Err(LifecycleError::FileNotAllowed { reason: format!("file {id} is already recorded") });
-    }
-    Ok(())
 }
 
 fn check_text(field: &'static str, text: &str, required: bool) -> Result<(), LifecycleError> {

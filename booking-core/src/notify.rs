@@ -5,8 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::booking::{Actor, Booking, BookingStatus, PaymentStatus};
+use crate::chat::ChatMessage;
 use crate::event::{Event, EventKind};
-use crate::ids::{BookingId, UserId};
+use crate::ids::{BookingId, FileId, UserId};
 
 /// How to reach people.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -40,6 +41,26 @@ pub enum NotificationKind {
     DisputeRaised,
     /// A command's payment steps were rolled back.
     Rollback,
+    /// A new chat message.
+    ChatMessage,
+    /// A file was shared with the recipients.
+    FileShared,
+}
+
+/// The message or file a notification is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case", rename_all_fields = "camelCase")]
+pub enum Subject {
+    /// A chat message.
+    Message {
+        /// Its place in the thread.
+        seq: u64,
+    },
+    /// A file of the booking.
+    File {
+        /// The file.
+        file_id: FileId,
+    },
 }
 
 /// One notification to send.
@@ -64,6 +85,9 @@ pub struct NotificationIntent {
     pub payment_status: PaymentStatus,
     /// Who caused it.
     pub by: Actor,
+    /// The message or file it is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<Subject>,
 }
 
 /// The intents for `events`, just applied to `booking`.
@@ -83,13 +107,14 @@ pub struct NotificationIntent {
 pub fn notification_intents(booking: &Booking, events: &[Event]) -> Vec<NotificationIntent> {
     let mut out = Vec::new();
     for event in events {
-        let everyone = || {
-            let mut all = vec![booking.client_id.clone()];
-            all.extend(booking.team_members());
-            all
-        };
+        let everyone = || everyone(booking);
         let team = || booking.team_members();
         let client = || vec![booking.client_id.clone()];
+        let subject = match &event.kind {
+            EventKind::FileUploaded { file } => Some(Subject::File { file_id: file.file_id.clone() }),
+            EventKind::FileShared { file_id, .. } => Some(Subject::File { file_id: file_id.clone() }),
+            _ => None,
+        };
         let mut push = |kind,
                         channels: &[Channel],
                         recipients: Vec<UserId>,
@@ -110,6 +135,7 @@ pub fn notification_intents(booking: &Booking, events: &[Event]) -> Vec<Notifica
                     new_status: booking.status,
                     payment_status: booking.payment_status,
                     by: event.actor.clone(),
+                    subject: subject.clone(),
                 });
             }
         };
@@ -137,8 +163,51 @@ pub fn notification_intents(booking: &Booking, events: &[Event]) -> Vec<Notifica
             }
             EventKind::VoteWindowOpened { .. } => push(NotificationKind::VoteRequest, APP, team(), None, false),
             EventKind::PaymentFailed { .. } => push(NotificationKind::Rollback, BOTH, everyone(), None, false),
+            EventKind::FileShared { with, .. } => push(NotificationKind::FileShared, APP, with.clone(), None, false),
             _ => {}
         }
     }
     out
+}
+
+/// The intent for a new chat message: every other participant is told in
+/// the app (mediators too while the booking is disputed).
+///
+/// ```
+/// use booking_core::*;
+/// use chrono::{TimeDelta, TimeZone, Utc};
+/// let now = Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap();
+/// let (b, _) = Booking::create(NewBooking::solo("b", "c", "p", Money::parse("1 USD")?, now + TimeDelta::days(3), 90), now)?;
+/// let message = NewMessage::text("hello").check(&b, &Actor::user("c"), now)?;
+/// let intent = message_intent(&b, &message).unwrap();
+/// assert_eq!(intent.recipients, vec![UserId::from("p")]);
+/// assert_eq!(intent.kind, NotificationKind::ChatMessage);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn message_intent(booking: &Booking, message: &ChatMessage) -> Option<NotificationIntent> {
+    let sender = message.sender.user_id();
+    let recipients: Vec<UserId> = everyone(booking).into_iter().filter(|u| Some(u) != sender).collect();
+    let mediators = booking.status == BookingStatus::Disputed && !matches!(message.sender, Actor::Mediator(_));
+    if recipients.is_empty() && !mediators {
+        return None;
+    }
+    Some(NotificationIntent {
+        kind: NotificationKind::ChatMessage,
+        channel: Channel::InApp,
+        booking_id: booking.id.clone(),
+        recipients,
+        mediators,
+        old_status: None,
+        new_status: booking.status,
+        payment_status: booking.payment_status,
+        by: message.sender.clone(),
+        subject: Some(Subject::Message { seq: message.seq }),
+    })
+}
+
+/// The client and the team.
+fn everyone(booking: &Booking) -> Vec<UserId> {
+    let mut all = vec![booking.client_id.clone()];
+    all.extend(booking.team_members());
+    all
 }

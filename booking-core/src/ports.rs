@@ -15,9 +15,11 @@ use serde::{Deserialize, Serialize};
 use crate::availability::Availability;
 use crate::booking::Booking;
 use crate::catalog::Service;
+use crate::chat::{ChatMessage, MessagePage, MessageQuery};
 use crate::discovery::{ServiceHit, ServiceQuery};
 use crate::event::{Event, PaymentEffect};
 use crate::ids::{BookingId, IdempotencyKey, ServiceId, UserId};
+use crate::metrics::{Metrics, TimeRange};
 use crate::money::Money;
 use crate::notify::NotificationIntent;
 use crate::query::{BookingQuery, Page};
@@ -240,6 +242,31 @@ pub trait Store: Send + Sync {
     /// A provider's rating: every client review of a booking they led,
     /// counted when its commit is written.
     async fn rating(&self, user: &UserId) -> Result<RatingSummary, StoreError>;
+
+    /// Appends a checked message to its booking's thread (X1), giving it
+    /// the thread's next `seq` (from 1). If the thread already holds a
+    /// message with the same idempotency key, stores nothing and returns
+    /// that message, marked as a replay.
+    async fn append_message(&self, message: ChatMessage) -> Result<Appended, StoreError>;
+
+    /// A page of a booking's thread (X2): messages strictly older than the
+    /// query's cursor in `(sent_at, seq)` order, newest first, as
+    /// [`MessagePage::of`] cuts them.
+    async fn messages(&self, booking: &BookingId, query: &MessageQuery) -> Result<MessagePage, StoreError>;
+
+    /// The monitoring numbers (X7) over the bookings created in `range`,
+    /// as [`Metrics::of`] counts them.
+    async fn metrics(&self, range: &TimeRange) -> Result<Metrics, StoreError>;
+}
+
+/// What [`Store::append_message`] did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Appended {
+    /// The stored message.
+    pub message: ChatMessage,
+    /// `true` when the key was used before and nothing was stored.
+    pub replayed: bool,
 }
 
 /// Whether a payment failure is worth retrying (O2).

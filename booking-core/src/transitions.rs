@@ -49,6 +49,8 @@ pub enum CommandKind {
     AcceptTeamChange,
     /// A participant records a file.
     UploadFile,
+    /// Share a file with named users.
+    ShareFile,
     /// The client or the lead writes a review.
     Review,
 }
@@ -78,6 +80,7 @@ impl CommandKind {
             CommandKind::ProposeTeam => "propose-team",
             CommandKind::AcceptTeamChange => "accept-team-change",
             CommandKind::UploadFile => "upload-file",
+            CommandKind::ShareFile => "share-file",
             CommandKind::Review => "review",
         }
     }
@@ -122,6 +125,9 @@ const OPEN_TEAM: &[BookingStatus] = &[Pending, Confirmed, InProgress, Revision, 
 /// The same, after confirmation: a change there needs everyone's acceptance.
 const OPEN_WORK: &[BookingStatus] = &[Confirmed, InProgress, Revision, Completed];
 
+/// Statuses in which files may be recorded and shared (all but cancelled).
+const FILES_OPEN: &[BookingStatus] = &[Pending, Confirmed, InProgress, Revision, Completed, Approved, Disputed];
+
 /// The lifecycle, row by row (the SPEC's table plus votes, team changes,
 /// files, reviews and distribution).
 pub const TRANSITIONS: &[Transition] = &[
@@ -141,12 +147,8 @@ pub const TRANSITIONS: &[Transition] = &[
     row(CommandKind::Distribute, &[Approved, Cancelled], &[], &[Lead]),
     row(CommandKind::ProposeTeam, OPEN_TEAM, &[], &[Lead]),
     row(CommandKind::AcceptTeamChange, OPEN_WORK, &[], &[Lead, Member, Invitee]),
-    row(
-        CommandKind::UploadFile,
-        &[Pending, Confirmed, InProgress, Revision, Completed, Approved, Disputed],
-        &[],
-        &[Client, Lead, Member],
-    ),
+    row(CommandKind::UploadFile, FILES_OPEN, &[], &[Client, Lead, Member]),
+    row(CommandKind::ShareFile, FILES_OPEN, &[], &[Client, Lead, Member]),
     row(CommandKind::Review, &[Approved], &[], &[Client, Lead]),
 ];
 

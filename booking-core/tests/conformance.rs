@@ -3,7 +3,7 @@
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn o4_the_memory_store_passes_the_conformance_suite() {
     let passed = booking_core::testing::check_store(booking_core::MemoryStore::new).await.unwrap();
-    assert_eq!(passed, 23);
+    assert_eq!(passed, 27);
 }
 
 mod common;

@@ -41,7 +41,7 @@ fn b2_deliver_needs_a_final_file_since_the_last_revision_request() {
     let mut b = solo();
     ok(&mut b, user("lead"), Command::Confirm, 1);
     ok(&mut b, user("lead"), Command::Start, 72);
-    ok(&mut b, user("lead"), Command::UploadFile { file_id: "stems".into(), category: FileCategory::Stems }, 73);
+    ok(&mut b, user("lead"), testing::upload("stems", FileCategory::Stems), 73);
     refused(&b, user("lead"), Command::Deliver, 73, "lifecycle.missing_final_file");
     final_file(&mut b, "v1", 73);
     ok(&mut b, user("lead"), Command::Deliver, 74);
@@ -106,13 +106,7 @@ fn b5_closed_bookings_accept_nothing() {
     ok(&mut b, user("client"), Command::Review { rating: 5, text: "Great".into() }, 76);
     ok(&mut b, user("lead"), Command::Review { rating: 4, text: "Clear brief".into() }, 76);
     assert!(b.is_closed(t0() + hours(76)));
-    refused(
-        &b,
-        user("lead"),
-        Command::UploadFile { file_id: "late".into(), category: FileCategory::Stems },
-        77,
-        "lifecycle.closed",
-    );
+    refused(&b, user("lead"), testing::upload("late", FileCategory::Stems), 77, "lifecycle.closed");
     assert!(allowed_commands(&b, &user("client"), t0() + hours(77)).is_empty());
     let cancelled = {
         let mut c = solo();
@@ -635,41 +629,17 @@ fn s10_after_confirmation_every_member_old_and_new_accepts_and_the_price_stays()
     ok(&mut b, user("m3"), Command::AcceptTeamChange, 4);
     assert_eq!(*b.revenue_split, new_team);
     assert_eq!(b.price, usd(100_000));
-    ok(&mut b, user("m3"), Command::UploadFile { file_id: "s".into(), category: FileCategory::Stems }, 5);
-    refused(
-        &b,
-        user("m2"),
-        Command::UploadFile { file_id: "t".into(), category: FileCategory::Stems },
-        5,
-        "lifecycle.forbidden",
-    );
+    ok(&mut b, user("m3"), testing::upload("s", FileCategory::Stems), 5);
+    refused(&b, user("m2"), testing::upload("t", FileCategory::Stems), 5, "lifecycle.forbidden");
 }
 
 #[test]
 fn x3_files_by_category_and_uploader() {
     let mut b = solo();
-    refused(
-        &b,
-        user("client"),
-        Command::UploadFile { file_id: "f".into(), category: FileCategory::Final },
-        1,
-        "lifecycle.file_not_allowed",
-    );
-    refused(
-        &b,
-        user("lead"),
-        Command::UploadFile { file_id: "f".into(), category: FileCategory::Feedback },
-        1,
-        "lifecycle.file_not_allowed",
-    );
-    ok(&mut b, user("client"), Command::UploadFile { file_id: "ref".into(), category: FileCategory::Reference }, 1);
-    refused(
-        &b,
-        user("lead"),
-        Command::UploadFile { file_id: "ref".into(), category: FileCategory::Reference },
-        1,
-        "lifecycle.file_not_allowed",
-    );
+    refused(&b, user("client"), testing::upload("f", FileCategory::Final), 1, "file.category_not_allowed");
+    refused(&b, user("lead"), testing::upload("f", FileCategory::Feedback), 1, "file.category_not_allowed");
+    ok(&mut b, user("client"), testing::upload("ref", FileCategory::Reference), 1);
+    refused(&b, user("lead"), testing::upload("ref", FileCategory::Reference), 1, "file.duplicate");
 }
 
 #[test]

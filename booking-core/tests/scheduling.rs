@@ -269,7 +269,7 @@ async fn rated(s: &Svc, id: &str, provider: &str, stars: u8, at: DateTime<Utc>) 
     };
     run(provider, Command::Confirm, t0()).await;
     run(provider, Command::Start, at).await;
-    run(provider, Command::UploadFile { file_id: "f.wav".into(), category: FileCategory::Final }, at).await;
+    run(provider, testing::upload("f.wav", FileCategory::Final), at).await;
     run(provider, Command::Deliver, at).await;
     run("client", Command::Approve, at).await;
     run("client", Command::Review { rating: stars, text: "thanks".into() }, at).await;

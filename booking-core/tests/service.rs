@@ -41,7 +41,7 @@ async fn to_release(s: &Service<impl Store>, id: &str) -> Outcome {
         run(s, id, user(m), Command::Accept, 1).await;
     }
     run(s, id, user("lead"), Command::Start, 72).await;
-    run(s, id, user("lead"), Command::UploadFile { file_id: "final".into(), category: FileCategory::Final }, 73).await;
+    run(s, id, user("lead"), testing::upload("final", FileCategory::Final), 73).await;
     run(s, id, user("lead"), Command::Deliver, 74).await;
     run(s, id, user("client"), Command::Approve, 75).await
 }
@@ -230,7 +230,7 @@ async fn o5_a_permanent_failure_mid_release_rolls_back_and_leaves_the_booking_un
         run(&s, "b", user(m), Command::Accept, 1).await;
     }
     run(&s, "b", user("lead"), Command::Start, 72).await;
-    run(&s, "b", user("lead"), Command::UploadFile { file_id: "f".into(), category: FileCategory::Final }, 73).await;
+    run(&s, "b", user("lead"), testing::upload("f", FileCategory::Final), 73).await;
     let before = run(&s, "b", user("lead"), Command::Deliver, 74).await.booking;
     let err = s.execute(&"b".into(), req(user("client"), Command::Approve, 75), None).await.unwrap_err();
     assert_eq!(err.code(), "payment.declined");
@@ -305,7 +305,7 @@ async fn o4_concurrent_writers_lose_no_update_and_exactly_one_wins_a_transition(
         .map(|i| {
             let s = s.clone();
             tokio::spawn(async move {
-                let cmd = Command::UploadFile { file_id: format!("ref-{i}").into(), category: FileCategory::Reference };
+                let cmd = testing::upload(format!("ref-{i}"), FileCategory::Reference);
                 s.execute(&"b".into(), req(user("client"), cmd, 1), None).await
             })
         })
@@ -349,7 +349,7 @@ async fn o5_a_crash_between_payment_and_save_is_completed_by_recovery_without_pa
         run(&s, "b", user(m), Command::Accept, 1).await;
     }
     run(&s, "b", user("lead"), Command::Start, 72).await;
-    run(&s, "b", user("lead"), Command::UploadFile { file_id: "f".into(), category: FileCategory::Final }, 73).await;
+    run(&s, "b", user("lead"), testing::upload("f", FileCategory::Final), 73).await;
     run(&s, "b", user("lead"), Command::Deliver, 74).await;
     to_fail.store(5, Ordering::SeqCst); // every retry of the save fails
     let err = s.execute(&"b".into(), req(user("client"), Command::Approve, 75), None).await.unwrap_err();
@@ -432,10 +432,10 @@ async fn b4_update_booking_status_and_the_seed_calls() {
         .await
         .unwrap();
     assert_eq!(started.events[0].notes.as_deref(), Some("Started working on the project"));
-    run(&s, "b", user("lead"), Command::UploadFile { file_id: "f".into(), category: FileCategory::Final }, 73).await;
+    run(&s, "b", user("lead"), testing::upload("f", FileCategory::Final), 73).await;
     run(&s, "b", user("lead"), Command::Deliver, 74).await;
     s.request_revision(&"b".into(), "client", "Please adjust the mix levels", t0() + hours(75)).await.unwrap();
-    run(&s, "b", user("lead"), Command::UploadFile { file_id: "f2".into(), category: FileCategory::Final }, 76).await;
+    run(&s, "b", user("lead"), testing::upload("f2", FileCategory::Final), 76).await;
     run(&s, "b", user("lead"), Command::Deliver, 76).await;
     let released = s.release_funds(&"b".into(), "client", t0() + hours(77)).await.unwrap();
     assert_eq!(released.booking.team_pending(), usd(100_000));

@@ -94,10 +94,10 @@ fn command(rng: &mut Rng, b: &Booking, kind: CommandKind) -> Command {
         CommandKind::Vote => Command::Vote { approve: rng.chance(800) },
         CommandKind::CloseVote => Command::CloseVote,
         CommandKind::Distribute => Command::Distribute,
-        CommandKind::UploadFile => Command::UploadFile {
-            file_id: format!("f{}", rng.next() % 1_000_000).into(),
-            category: if rng.chance(600) { FileCategory::Final } else { FileCategory::Reference },
-        },
+        CommandKind::UploadFile => testing::upload(
+            format!("f{}", rng.next() % 1_000_000),
+            if rng.chance(600) { FileCategory::Final } else { FileCategory::Reference },
+        ),
         CommandKind::Review => Command::Review { rating: 1 + rng.below(5) as u8, text: String::new() },
         _ => Command::Start,
     }

@@ -12,10 +12,12 @@ use super::lock;
 use crate::availability::Availability;
 use crate::booking::Booking;
 use crate::catalog::Service;
+use crate::chat::{ChatMessage, MessageCursor, MessagePage, MessageQuery};
 use crate::discovery::{ServiceHit, ServiceQuery};
 use crate::event::EventKind;
 use crate::ids::{BookingId, ServiceId, UserId};
-use crate::ports::{Commit, IdempotencyRecord, Operation, Store, StoreError};
+use crate::metrics::{Metrics, TimeRange};
+use crate::ports::{Appended, Commit, IdempotencyRecord, Operation, Store, StoreError};
 use crate::query::{BookingQuery, Page};
 use crate::review::RatingSummary;
 use crate::schedule::Occupancy;
@@ -30,6 +32,17 @@ struct StoreState {
     services: BTreeMap<ServiceId, Service>,
     availability: HashMap<UserId, Availability>,
     ratings: HashMap<UserId, RatingSummary>,
+    /// Booking ids by creation time, for metrics over a range.
+    by_created: BTreeSet<(DateTime<Utc>, BookingId)>,
+    threads: HashMap<BookingId, Thread>,
+}
+
+/// One booking's chat, in `(sent_at, seq)` order.
+#[derive(Default)]
+struct Thread {
+    last_seq: u64,
+    messages: BTreeMap<MessageCursor, ChatMessage>,
+    keys: HashMap<String, MessageCursor>,
 }
 
 /// The time held by active bookings and open create claims, indexed by
@@ -206,6 +219,9 @@ impl Store for MemoryStore {
                 }
             }
         }
+        if commit.expected_version == 0 {
+            state.by_created.insert((booking.created_at, id.clone()));
+        }
         state.bookings.insert(id.clone(), booking.clone());
         Ok(())
     }
@@ -318,5 +334,41 @@ impl Store for MemoryStore {
 
     async fn rating(&self, user: &UserId) -> Result<RatingSummary, StoreError> {
         Ok(self.state()?.ratings.get(user).copied().unwrap_or_default())
+    }
+
+    async fn append_message(&self, mut message: ChatMessage) -> Result<Appended, StoreError> {
+        let mut state = self.state()?;
+        let thread = state.threads.entry(message.booking_id.clone()).or_default();
+        let replay = message.idempotency_key.as_ref().and_then(|k| thread.keys.get(k));
+        if let Some(first) = replay.and_then(|cursor| thread.messages.get(cursor)) {
+            return Ok(Appended { message: first.clone(), replayed: true });
+        }
+        thread.last_seq += 1;
+        message.seq = thread.last_seq;
+        if let Some(key) = &message.idempotency_key {
+            thread.keys.insert(key.clone(), message.cursor());
+        }
+        thread.messages.insert(message.cursor(), message.clone());
+        Ok(Appended { message, replayed: false })
+    }
+
+    async fn messages(&self, booking: &BookingId, query: &MessageQuery) -> Result<MessagePage, StoreError> {
+        let state = self.state()?;
+        let Some(thread) = state.threads.get(booking) else { return Ok(MessagePage::of([], query.limit)) };
+        let older = match query.before {
+            Some(cursor) => thread.messages.range(..cursor),
+            None => thread.messages.range(..),
+        };
+        Ok(MessagePage::of(older.rev().map(|(_, m)| m.clone()), query.limit))
+    }
+
+    async fn metrics(&self, range: &TimeRange) -> Result<Metrics, StoreError> {
+        let state = self.state()?;
+        let cohort = state
+            .by_created
+            .range((range.from, BookingId::from(""))..)
+            .take_while(|(at, _)| *at < range.to)
+            .filter_map(|(_, id)| state.bookings.get(id).map(|b| &**b));
+        Ok(Metrics::of(*range, cohort))
     }
 }

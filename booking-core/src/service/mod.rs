@@ -26,8 +26,10 @@ use serde::Serialize;
 
 use crate::booking::{Actor, Booking, BookingStatus};
 use crate::catalog::CatalogError;
+use crate::chat::ChatError;
 use crate::error::LifecycleError;
 use crate::event::{Decision, Event, EventKind, PaymentEffect};
+use crate::files::FileError;
 use crate::ids::{BookingId, ServiceId, UserId};
 use crate::lifecycle::{decide, decide_create, tick, Command, NewBooking, Request};
 use crate::money::Money;
@@ -39,6 +41,7 @@ use crate::query::{BookingQuery, Page, SortBy};
 use crate::schedule::{Occupancy, SlotRefusal};
 use crate::split::RevenueSplit;
 
+mod collab;
 mod market;
 pub use market::{Alternatives, SlotSearch};
 
@@ -138,6 +141,12 @@ pub enum ServiceError {
     /// A catalog entry or a quote is invalid.
     #[error(transparent)]
     Catalog(#[from] CatalogError),
+    /// A chat message or page was refused (X1, X2).
+    #[error(transparent)]
+    Chat(#[from] ChatError),
+    /// A file may not be read (X3).
+    #[error(transparent)]
+    File(#[from] FileError),
 }
 
 impl ServiceError {
@@ -145,7 +154,7 @@ impl ServiceError {
     /// (a permanent failure), `"payment.unavailable"` (retries exhausted),
     /// `"store.*"`, `"service.not_found"`, `"service.contention"`,
     /// `"idempotency.mismatch"`, `"schedule.*"` (the refusal's code),
-    /// `"catalog.*"`.
+    /// `"catalog.*"`, `"chat.*"`, `"file.*"`.
     ///
     /// ```
     /// use booking_core::ServiceError;
@@ -163,6 +172,8 @@ impl ServiceError {
             ServiceError::Unavailable { refusal, .. } => refusal.code(),
             ServiceError::ServiceNotFound { .. } => "catalog.not_found",
             ServiceError::Catalog(e) => e.code(),
+            ServiceError::Chat(e) => e.code(),
+            ServiceError::File(e) => e.code(),
         }
     }
 }

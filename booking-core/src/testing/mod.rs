@@ -3,7 +3,7 @@
 //! relies on (SPEC O3, O4, O5, X6, K1, K5): atomic versioned commits,
 //! operation leases, idempotency records, dashboard queries, exactly one
 //! winner among concurrent writers, no member ever double-booked, the
-//! catalog, discovery and ratings.
+//! catalog, discovery and ratings, chat threads and metrics (X1, X2, X7).
 //!
 //! ```
 //! # #[cfg(feature = "testing")]
@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+mod collab;
 mod slots;
 
 use crate::{
@@ -50,23 +51,53 @@ fn t(hours: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(1_780_304_400 + hours * 3_600, 0).unwrap_or_default()
 }
 
+/// A command recording file `id` with sample metadata (1 KiB of
+/// `audio/wav`), for tests that need a file on a booking, such as the
+/// `final` file `deliver` asks for.
+///
+/// ```
+/// use booking_core::{testing::upload, Command, FileCategory};
+/// let Command::UploadFile(file) = upload("mix.wav", FileCategory::Final) else { unreachable!() };
+/// assert_eq!(file.size_bytes, 1024);
+/// ```
+pub fn upload(id: impl Into<crate::FileId>, category: FileCategory) -> Command {
+    Command::UploadFile(crate::FileUpload::new(id, category, 1024, "audio/wav", SAMPLE_SHA256))
+}
+
+/// The SHA-256 of an empty input, as sample metadata.
+const SAMPLE_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
 /// A booking made by `client`, scheduled `hours_ahead` after creation, with
 /// a two-member team.
 fn booking(id: &str, client: &str, hours_ahead: i64) -> Result<Arc<Booking>, String> {
+    booking_created(id, client, 0, hours_ahead)
+}
+
+/// The same, created at hour `created`, scheduled `hours_ahead` later.
+fn booking_created(id: &str, client: &str, created: i64, hours_ahead: i64) -> Result<Arc<Booking>, String> {
     let team = RevenueSplit::new(vec![
         SplitMember::new("lead", "lead", 60.into()),
         SplitMember::new("member", "collaborator", 40.into()),
     ])
     .map_err(|e| e.to_string())?;
     let price = Money::parse("100.00 USD").map_err(|e| e.to_string())?;
-    let new = NewBooking::split(id, client, team, price, t(hours_ahead), 60);
-    Booking::create(new, t(0)).map(|(b, _)| Arc::new(b)).map_err(|e| e.to_string())
+    let new = NewBooking::split(id, client, team, price, t(created + hours_ahead), 60);
+    Booking::create(new, t(created)).map(|(b, _)| Arc::new(b)).map_err(|e| e.to_string())
 }
 
 /// The booking after one more command, with the events it appended.
 fn advanced(b: &Booking, actor: &str, command: Command) -> Result<(Arc<Booking>, Vec<crate::Event>), String> {
+    advanced_at(b, actor, command, b.updated_at)
+}
+
+/// The same, at `at`.
+fn advanced_at(
+    b: &Booking,
+    actor: &str,
+    command: Command,
+    at: DateTime<Utc>,
+) -> Result<(Arc<Booking>, Vec<crate::Event>), String> {
     let mut next = b.clone();
-    let at = next.updated_at;
     next.handle(Request::new(Actor::user(actor), command, at)).map_err(|e| e.to_string())?;
     let events = next.history.since(b.history.len()).cloned().collect();
     Ok((Arc::new(next), events))
@@ -106,7 +137,7 @@ where
     S: Store + 'static,
     F: Fn() -> S,
 {
-    let checks: [(&'static str, CheckFn<S>); 23] = [
+    let checks: [(&'static str, CheckFn<S>); 27] = [
         ("load of a missing booking is None", |s| Box::pin(load_missing(s))),
         ("insert then load round-trips", |s| Box::pin(round_trip(s))),
         ("insert of an existing id is a duplicate", |s| Box::pin(duplicate(s))),
@@ -130,6 +161,10 @@ where
         ("K1 busy lists the members' held time once each", |s| Box::pin(slots::busy(s))),
         ("catalog round-trips and searches like ServiceQuery::apply", |s| Box::pin(slots::catalog(s))),
         ("ratings count client reviews of the bookings a provider led", |s| Box::pin(slots::ratings(s))),
+        ("X1 messages take the thread's next seq; a repeated key stores nothing", |s| Box::pin(collab::sequence(s))),
+        ("X1 concurrent appends take distinct seqs", |s| Box::pin(collab::concurrent(s))),
+        ("X2 pages go newest first, each message once, ties included", |s| Box::pin(collab::paging(s))),
+        ("X7 metrics count the cohort like Metrics::of", |s| Box::pin(collab::metrics(s))),
     ];
     for (check, run) in checks {
         run(Arc::new(make())).await.map_err(|reason| ConformanceFailure { check, reason })?;
@@ -186,8 +221,7 @@ async fn lease<S: Store>(s: Arc<S>) -> Check {
     let (next, events) = advanced(&b, "lead", Command::Accept)?;
     let op = operation(&b, events.clone());
     s.begin(&op).await.map_err(|e| e.to_string())?;
-    let (other, other_events) =
-        advanced(&b, "client", Command::UploadFile { file_id: "x".into(), category: FileCategory::Reference })?;
+    let (other, other_events) = advanced(&b, "client", upload("x", FileCategory::Reference))?;
     let intruder = Commit {
         booking: &other,
         expected_version: b.version,
@@ -382,7 +416,7 @@ async fn racing_commits<S: Store + 'static>(s: Arc<S>) -> Check {
     let wins = race(32, |i| {
         let (s, b) = (s.clone(), b.clone());
         async move {
-            let cmd = Command::UploadFile { file_id: format!("f{i}").into(), category: FileCategory::Reference };
+            let cmd = upload(format!("f{i}"), FileCategory::Reference);
             let (next, events) = advanced(&b, "client", cmd)?;
             let commit = Commit {
                 booking: &next,

@@ -108,7 +108,7 @@ pub(super) async fn team_change<S: Store>(s: Arc<S>) -> Check {
     let y = at("y", &["lead"], 0, 60)?;
     put(&*s, &y).await.map_err(e)?;
     // Any change of the people a booking holds is checked again.
-    let cmd = Command::UploadFile { file_id: "ref.wav".into(), category: FileCategory::Reference };
+    let cmd = super::upload("ref.wav", FileCategory::Reference);
     let (next, events) = advanced(&y, "client", cmd)?;
     let mut grown = Booking::clone(&next);
     let team = at("t", &["lead", "member"], 0, 60)?.revenue_split.clone();
@@ -207,7 +207,7 @@ pub(super) async fn ratings<S: Store>(s: Arc<S>) -> Check {
     let e = |e: StoreError| e.to_string();
     let mut b = at("rated", &["lead"], 0, 60)?;
     put(&*s, &b).await.map_err(e)?;
-    let final_file = Command::UploadFile { file_id: "final.wav".into(), category: FileCategory::Final };
+    let final_file = super::upload("final.wav", FileCategory::Final);
     let steps = [
         ("lead", Command::Confirm),
         ("lead", Command::Start),

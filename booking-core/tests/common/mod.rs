@@ -59,6 +59,15 @@ macro_rules! delegate_store {
         async fn rating(&self, user: &UserId) -> Result<RatingSummary, StoreError> {
             self.$inner.rating(user).await
         }
+        async fn append_message(&self, message: ChatMessage) -> Result<Appended, StoreError> {
+            self.$inner.append_message(message).await
+        }
+        async fn messages(&self, booking: &BookingId, query: &MessageQuery) -> Result<MessagePage, StoreError> {
+            self.$inner.messages(booking, query).await
+        }
+        async fn metrics(&self, range: &TimeRange) -> Result<Metrics, StoreError> {
+            self.$inner.metrics(range).await
+        }
         }
     };
 }
@@ -133,7 +142,7 @@ pub fn refused(b: &Booking, actor: Actor, command: Command, at_hours: i64, code:
 }
 
 pub fn final_file(b: &mut Booking, id: &str, at_hours: i64) {
-    ok(b, user("lead"), Command::UploadFile { file_id: id.into(), category: FileCategory::Final }, at_hours);
+    ok(b, user("lead"), testing::upload(id, FileCategory::Final), at_hours);
 }
 
 /// Confirms (solo) or has every member accept (split), starts and
