@@ -35,12 +35,14 @@ step "benches compile and run once"
 cargo bench --bench core --quiet -- --test >/dev/null
 cargo bench --bench service --quiet -- --test >/dev/null
 cargo bench --bench schedule --quiet -- --test >/dev/null
+cargo bench --bench collab --quiet -- --test >/dev/null
 
 step "examples run"
 cargo run --quiet --example quickstart >/dev/null
 cargo run --quiet --example pure_core >/dev/null
 cargo run --quiet --example transitions >/dev/null
 cargo run --quiet --example marketplace >/dev/null
+cargo run --quiet --example collaboration >/dev/null
 
 # One closing line over every suite: "N passed, N failed".
 passed=$(grep -Eo '[0-9]+ passed' "$log" | awk '{s += $1} END {print s + 0}')

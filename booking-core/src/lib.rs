@@ -3,7 +3,9 @@
 //! The booking engine for creator marketplaces: exact money and revenue
 //! splits, a guarded booking lifecycle, escrow as a double-entry ledger,
 //! release voting for team bookings, cancellation and dispute money rules,
-//! and timers driven by the caller's clock.
+//! and timers driven by the caller's clock; around them, scheduling and
+//! discovery, booking chat, files with permissions and expiring shares,
+//! reviews, dashboards and monitoring metrics.
 //!
 //! The crate is a pure core: [`decide`] takes a booking and a [`Request`]
 //! (who, what, when) and returns a [`Decision`] (events to append, payment
@@ -57,6 +59,14 @@
 //!   means its first occurrence; any start inside hours may be asked for,
 //!   while offered slots sit on the availability's grid. Discovery's
 //!   "free at" leaves notice and advance to the booking's policy.
+//! - Collaboration (SPEC X): chat messages are not booking events but live
+//!   in their own store thread, ordered by time then arrival; the chat is
+//!   read-only once the booking is closed (B5). File readers are roles
+//!   (`client`, `provider`) plus the uploader; a share grant is personal,
+//!   lasts until its expiry inclusive, and a user's new share replaces the
+//!   old one; a mediator reads every file while the booking is disputed.
+//!   Metrics count the bookings created in a range, judged on their whole
+//!   history so far, so no rate exceeds 100 %.
 //! - Percentages may have up to 8 decimals; JSON numbers with a fraction are
 //!   refused for percentages and amounts alike, since they went through a
 //!   float before any parser saw them.
@@ -132,7 +142,7 @@ pub use vote::{tally, ReleaseRule, VoteOutcome};
 #[cfg(feature = "tokio")]
 pub use memory::TokioSleeper;
 pub use memory::{test_cards, MemoryNotifier, MemoryStore, Movement, RecordingSleeper, SandboxGateway};
-pub use metrics::{Metrics, MetricsError, Rate, TimeRange};
+pub use metrics::{BookingFacts, Metrics, MetricsError, Rate, TimeRange};
 pub use notify::{message_intent, notification_intents, Channel, NotificationIntent, NotificationKind, Subject};
 pub use ports::{
     Appended, Commit, IdempotencyRecord, Notifier, Operation, PaymentCall, PaymentError, PaymentErrorKind,

@@ -2,12 +2,13 @@
 //! time to approval and satisfaction, computed from the event history.
 //!
 //! The metrics follow a cohort: the bookings created in the range
-//! `[from, to)`, as their histories stand at `to`. So a range's numbers
-//! never change once it is over, each rate's part is a subset of its whole
-//! (never above 100 %), and a store can add bookings up one by one or merge
-//! per-shard results. Rates are exact fractions; nothing is a float.
+//! `[from, to)`, judged on their whole history so far ("of June's bookings,
+//! how many were approved by now"). So each rate's part is a subset of its
+//! whole (never above 100 %), a booking counts once however long it runs,
+//! and a store can add bookings up one by one or merge per-shard results.
+//! Rates are exact fractions; nothing is a float.
 //!
-//! - success rate: approved (at least once before `to`) / created;
+//! - success rate: approved (at least once) / created;
 //! - payment completion rate: released in full / captured into escrow;
 //! - average time to approval: over the approved ones, creation to first
 //!   approval, rounded half up to the second;
@@ -19,7 +20,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
 use crate::booking::{Booking, BookingStatus, PaymentStatus};
-use crate::event::EventKind;
+use crate::event::{Event, EventKind};
 use crate::review::RatingSummary;
 
 /// A half-open time range `[from, to)`.
@@ -133,8 +134,10 @@ impl Rate {
     }
 }
 
-/// The monitoring numbers for the bookings created in a range (see the
-/// [module docs](self) for the definitions).
+/// The monitoring numbers (X7) for the cohort of bookings created in a
+/// range, judged on their whole history so far: approved / created,
+/// released in full / captured, the mean time from creation to first
+/// approval, and the clients' reviews.
 ///
 /// ```
 /// use booking_core::*;
@@ -153,11 +156,11 @@ pub struct Metrics {
     pub range: TimeRange,
     /// Bookings created in the range.
     pub created: u64,
-    /// Of those, approved before the range's end.
+    /// Of those, approved.
     pub approved: u64,
-    /// Of those created, captured into escrow before the end.
+    /// Of those, captured into escrow.
     pub captured: u64,
-    /// Of those captured, released in full before the end.
+    /// Of those captured, released in full.
     pub released: u64,
     /// The sum of the approved ones' creation-to-approval times, in seconds.
     pub approval_seconds: i128,
@@ -206,7 +209,7 @@ impl Metrics {
     }
 
     /// Counts one booking, if it was created in the range, from its
-    /// history up to the range's end.
+    /// whole history.
     ///
     /// ```
     /// # use booking_core::*;
@@ -219,29 +222,36 @@ impl Metrics {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn add(&mut self, booking: &Booking) {
-        if !self.range.contains(booking.created_at) {
+        self.add_facts(&BookingFacts::of(booking));
+    }
+
+    /// Counts one booking's facts, if it was created in the range.
+    ///
+    /// ```
+    /// # use booking_core::*;
+    /// # use chrono::{TimeDelta, TimeZone, Utc};
+    /// # let now = Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap();
+    /// let (b, _) = Booking::create(NewBooking::solo("b", "c", "p", Money::parse("1 USD")?, now + TimeDelta::days(3), 90), now)?;
+    /// let mut m = Metrics::new(TimeRange::new(now, now + TimeDelta::days(1))?);
+    /// m.add_facts(&BookingFacts::of(&b));
+    /// assert_eq!(m.created, 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn add_facts(&mut self, facts: &BookingFacts) {
+        if !self.range.contains(facts.created_at) {
             return;
         }
         self.created += 1;
-        let (mut approved, mut captured, mut released) = (false, false, false);
-        for e in booking.history.iter().take_while(|e| e.at < self.range.to) {
-            match &e.kind {
-                EventKind::StatusChanged { to: BookingStatus::Approved, .. } if !approved => {
-                    approved = true;
-                    self.approved += 1;
-                    self.approval_seconds += i128::from((e.at - booking.created_at).num_seconds());
-                }
-                EventKind::PaymentStatusChanged { to: PaymentStatus::Held, .. } => captured = true,
-                EventKind::PaymentStatusChanged { to: PaymentStatus::Released, .. } => released = true,
-                EventKind::ReviewSubmitted { review } if review.author == booking.client_id => {
-                    self.satisfaction.add(review.rating);
-                }
-                _ => {}
-            }
+        if let Some(at) = facts.approved_at {
+            self.approved += 1;
+            self.approval_seconds += i128::from((at - facts.created_at).num_seconds());
         }
-        if captured {
+        if facts.captured {
             self.captured += 1;
-            self.released += u64::from(released);
+            self.released += u64::from(facts.released);
+        }
+        if let Some(stars) = facts.client_rating {
+            self.satisfaction.add(stars);
         }
     }
 
@@ -329,6 +339,96 @@ impl Metrics {
     pub fn satisfied_share(&self) -> Rate {
         let d = self.satisfaction.distribution;
         Rate { part: u64::from(d[3]) + u64::from(d[4]), whole: self.satisfaction.count() }
+    }
+}
+
+/// What the metrics need to know about one booking, folded from its
+/// events. A store can keep these up to date on each commit
+/// ([`BookingFacts::record`]) instead of reading whole histories.
+///
+/// ```
+/// # use booking_core::*;
+/// # use chrono::{TimeDelta, TimeZone, Utc};
+/// # let now = Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap();
+/// let (b, _) = Booking::create(NewBooking::solo("b", "c", "p", Money::parse("1 USD")?, now + TimeDelta::days(3), 90), now)?;
+/// let facts = BookingFacts::of(&b);
+/// assert_eq!((facts.created_at, facts.approved_at, facts.captured), (now, None, false));
+/// # Ok::<(), booking_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BookingFacts {
+    /// When the booking was created.
+    pub created_at: DateTime<Utc>,
+    /// Its first approval.
+    pub approved_at: Option<DateTime<Utc>>,
+    /// Captured into escrow at some point.
+    pub captured: bool,
+    /// Released in full at some point.
+    pub released: bool,
+    /// The client's review, if any.
+    pub client_rating: Option<u8>,
+}
+
+impl BookingFacts {
+    /// The facts of a booking, from its history.
+    ///
+    /// ```
+    /// # use booking_core::*;
+    /// # use chrono::{TimeDelta, TimeZone, Utc};
+    /// # let now = Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap();
+    /// let (b, _) = Booking::create(NewBooking::solo("b", "c", "p", Money::parse("1 USD")?, now + TimeDelta::days(3), 90), now)?;
+    /// assert_eq!(BookingFacts::of(&b).client_rating, None);
+    /// # Ok::<(), booking_core::Error>(())
+    /// ```
+    pub fn of(booking: &Booking) -> BookingFacts {
+        let mut facts = BookingFacts::new(booking.created_at);
+        for e in booking.history.iter() {
+            facts.record(booking, e);
+        }
+        facts
+    }
+
+    /// A booking created at `created_at` that has done nothing yet.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// let at = Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap();
+    /// assert!(!booking_core::BookingFacts::new(at).released);
+    /// ```
+    pub fn new(created_at: DateTime<Utc>) -> BookingFacts {
+        BookingFacts { created_at, approved_at: None, captured: false, released: false, client_rating: None }
+    }
+
+    /// Takes one more event of `booking` into account.
+    ///
+    /// ```
+    /// # use booking_core::*;
+    /// # use chrono::{TimeDelta, TimeZone, Utc};
+    /// # let now = Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap();
+    /// let (mut b, _) = Booking::create(NewBooking::solo("b", "c", "p", Money::parse("1 USD")?, now + TimeDelta::days(3), 90), now)?;
+    /// let mut facts = BookingFacts::of(&b);
+    /// let d = decide(&b, &Request::new(Actor::user("p"), Command::Confirm, now))?;
+    /// b.apply_all(d.events.clone())?;
+    /// for e in &d.events {
+    ///     facts.record(&b, e);
+    /// }
+    /// assert!(facts.captured);
+    /// assert_eq!(facts, BookingFacts::of(&b));
+    /// # Ok::<(), booking_core::Error>(())
+    /// ```
+    pub fn record(&mut self, booking: &Booking, event: &Event) {
+        match &event.kind {
+            EventKind::StatusChanged { to: BookingStatus::Approved, .. } if self.approved_at.is_none() => {
+                self.approved_at = Some(event.at);
+            }
+            EventKind::PaymentStatusChanged { to: PaymentStatus::Held, .. } => self.captured = true,
+            EventKind::PaymentStatusChanged { to: PaymentStatus::Released, .. } => self.released = true,
+            EventKind::ReviewSubmitted { review } if review.author == booking.client_id => {
+                self.client_rating = Some(review.rating);
+            }
+            _ => {}
+        }
     }
 }
 

@@ -3,7 +3,10 @@
 //! crashing on commits and the gateway failing on purpose (before a call
 //! applies, or timing out after it did), timers ticking and recovery
 //! running, after which every money invariant holds and the sandbox agrees
-//! with every ledger to the cent (E1, E4, E5, O2–O5).
+//! with every ledger to the cent (E1, E4, E5, O2–O5). Participants and
+//! outsiders also chat, attach, share and read files (X1–X3): every thread
+//! pages back exactly the messages that were accepted, and every file a
+//! message carries or a share names belongs to its booking.
 //!
 //! A failure prints its seed; `SIM_SEED=<seed> cargo test --release -p
 //! booking-core --test simulation -- --nocapture` replays it. A longer run:
@@ -98,8 +101,41 @@ fn command(rng: &mut Rng, b: &Booking, kind: CommandKind) -> Command {
             format!("f{}", rng.next() % 1_000_000),
             if rng.chance(600) { FileCategory::Final } else { FileCategory::Reference },
         ),
+        CommandKind::ShareFile => Command::ShareFile {
+            file_id: random_file(rng, b),
+            with: (0..rng.below(3)).map(|_| UserId::from(ACTORS[rng.below(ACTORS.len() as u64) as usize])).collect(),
+            expires_at: rng.chance(700).then(|| b.updated_at + TimeDelta::hours(rng.below(24 * 35) as i64)),
+        },
         CommandKind::Review => Command::Review { rating: 1 + rng.below(5) as u8, text: String::new() },
         _ => Command::Start,
+    }
+}
+
+/// One of the booking's files, or now and then one it does not have.
+fn random_file(rng: &mut Rng, b: &Booking) -> FileId {
+    match b.files.len() {
+        n if n > 0 && rng.chance(900) => b.files[rng.below(n as u64) as usize].file_id.clone(),
+        _ => FileId::from("no-such-file"),
+    }
+}
+
+/// A random participant (or outsider) says something, maybe attaching a
+/// file; `true` if the message was accepted.
+async fn chat(sim: &Sim, rng: &mut Rng, b: &Booking, now: DateTime<Utc>) -> bool {
+    let who = actor(ACTORS[rng.below(ACTORS.len() as u64) as usize]);
+    let mut message = NewMessage::text(if rng.chance(30) { " " } else { "how is it going?" });
+    if rng.chance(300) {
+        message.attachments.push(random_file(rng, b));
+    }
+    match sim.send_message(&b.id, who, message, now).await {
+        Ok(m) => {
+            assert!(m.attachments.iter().all(|f| b.file(f).is_some()), "{}: attached a stranger's file", b.id);
+            true
+        }
+        Err(e) => {
+            assert!(e.code().starts_with("chat."), "{}: chat failed with {e}", b.id);
+            false
+        }
     }
 }
 
@@ -113,6 +149,7 @@ struct Stats {
     crashes: u32,
     recovered: usize,
     released: usize,
+    messages: usize,
 }
 
 async fn simulate(seed: u64, steps: usize) -> Stats {
@@ -132,6 +169,7 @@ async fn simulate(seed: u64, steps: usize) -> Stats {
     let mut now = t0();
     let mut ids: Vec<BookingId> = Vec::new();
     let mut stats = Stats::default();
+    let mut sent: std::collections::HashMap<BookingId, usize> = Default::default();
     for _ in 0..steps {
         let span = if rng.chance(100) { 6_000 } else { 240 };
         now += TimeDelta::minutes(rng.below(span) as i64);
@@ -165,6 +203,13 @@ async fn simulate(seed: u64, steps: usize) -> Stats {
         }
         let id = live[rng.below(live.len() as u64) as usize].clone();
         let Ok(b) = sim.get(&id).await else { continue };
+        if rng.chance(150) {
+            if chat(&sim, &mut rng, &b, now).await {
+                *sent.entry(id.clone()).or_default() += 1;
+                stats.messages += 1;
+            }
+            continue;
+        }
         // Mostly something some actor may do now (so bookings go deep),
         // else anything from anyone (so refusals are exercised too).
         let candidates: Vec<(&str, CommandKind)> = ACTORS
@@ -173,7 +218,11 @@ async fn simulate(seed: u64, steps: usize) -> Stats {
             .flat_map(|(a, k)| {
                 let weight = match k {
                     CommandKind::ProposeTeam | CommandKind::AcceptTeamChange => 0,
-                    CommandKind::UploadFile | CommandKind::Decline | CommandKind::Cancel | CommandKind::Dispute => 1,
+                    CommandKind::UploadFile
+                    | CommandKind::ShareFile
+                    | CommandKind::Decline
+                    | CommandKind::Cancel
+                    | CommandKind::Dispute => 1,
                     _ => 8,
                 };
                 std::iter::repeat_n((a, k), weight)
@@ -230,6 +279,24 @@ async fn simulate(seed: u64, steps: usize) -> Stats {
         }
         agrees(&sim, &b);
         stats.released += usize::from(l.released().minor() > 0);
+        // X2: the thread pages back exactly the accepted messages, newest
+        // first (read as the client, who never leaves).
+        let mut seqs = Vec::new();
+        let mut query = MessageQuery::latest(17);
+        loop {
+            let page = sim.messages(id, &Actor::user("client"), &query).await.unwrap();
+            seqs.extend(page.messages.iter().map(|m| m.seq));
+            let Some(next) = page.next else { break };
+            query = MessageQuery::before(next, 17);
+        }
+        let want: Vec<u64> = (1..=sent.get(id).copied().unwrap_or(0) as u64).rev().collect();
+        assert_eq!(seqs, want, "seed {seed}: {id}: the thread lost or repeated messages");
+        // X3: shares last at most 30 days and name files of this booking.
+        for f in &b.files {
+            for g in &f.shares {
+                assert!(g.expires_at - g.granted_at <= TimeDelta::days(MAX_SHARE_DAYS), "seed {seed}: {id}: share");
+            }
+        }
     }
     // K1/K5: no member holds two clashing active bookings.
     let mut held: Vec<Occupancy> = Vec::new();
@@ -272,7 +339,7 @@ async fn o5_seeded_simulation_keeps_every_invariant() {
         let stats = simulate(seed, steps).await;
         println!(
             "simulation seed {seed}: {} commands: {} accepted, {} refused, {} failed on purpose, {} slots refused; \
-             {} store crashes, {} operations recovered, {} bookings released money",
+             {} store crashes, {} operations recovered, {} bookings released money, {} chat messages",
             stats.commands,
             stats.accepted,
             stats.refused,
@@ -280,7 +347,8 @@ async fn o5_seeded_simulation_keeps_every_invariant() {
             stats.slot_refused,
             stats.crashes,
             stats.recovered,
-            stats.released
+            stats.released,
+            stats.messages
         );
         assert!(stats.accepted > stats.commands / 5, "seed {seed}: too few commands went through to mean anything");
         total += stats.commands;

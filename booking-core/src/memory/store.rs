@@ -14,9 +14,8 @@ use crate::booking::Booking;
 use crate::catalog::Service;
 use crate::chat::{ChatMessage, MessageCursor, MessagePage, MessageQuery};
 use crate::discovery::{ServiceHit, ServiceQuery};
-use crate::event::EventKind;
 use crate::ids::{BookingId, ServiceId, UserId};
-use crate::metrics::{Metrics, TimeRange};
+use crate::metrics::{BookingFacts, Metrics, TimeRange};
 use crate::ports::{Appended, Commit, IdempotencyRecord, Operation, Store, StoreError};
 use crate::query::{BookingQuery, Page};
 use crate::review::RatingSummary;
@@ -32,8 +31,8 @@ struct StoreState {
     services: BTreeMap<ServiceId, Service>,
     availability: HashMap<UserId, Availability>,
     ratings: HashMap<UserId, RatingSummary>,
-    /// Booking ids by creation time, for metrics over a range.
-    by_created: BTreeSet<(DateTime<Utc>, BookingId)>,
+    /// What the metrics need of each booking, by creation time (X7).
+    facts: BTreeMap<(DateTime<Utc>, BookingId), BookingFacts>,
     threads: HashMap<BookingId, Thread>,
 }
 
@@ -212,15 +211,17 @@ impl Store for MemoryStore {
             state.idempotency.insert(record.key.clone(), record.clone());
         }
         state.slots.set(id, occupancy);
+        let facts = state
+            .facts
+            .entry((booking.created_at, id.clone()))
+            .or_insert_with(|| BookingFacts::new(booking.created_at));
+        let rated_before = facts.client_rating.is_some();
         for event in commit.events {
-            if let EventKind::ReviewSubmitted { review } = &event.kind {
-                if review.author == booking.client_id {
-                    state.ratings.entry(booking.provider_id.clone()).or_default().add(review.rating);
-                }
-            }
+            facts.record(booking, event);
         }
-        if commit.expected_version == 0 {
-            state.by_created.insert((booking.created_at, id.clone()));
+        // The client reviews once (X5): count it for the lead when it lands.
+        if let Some(stars) = facts.client_rating.filter(|_| !rated_before) {
+            state.ratings.entry(booking.provider_id.clone()).or_default().add(stars);
         }
         state.bookings.insert(id.clone(), booking.clone());
         Ok(())
@@ -364,11 +365,11 @@ impl Store for MemoryStore {
 
     async fn metrics(&self, range: &TimeRange) -> Result<Metrics, StoreError> {
         let state = self.state()?;
-        let cohort = state
-            .by_created
-            .range((range.from, BookingId::from(""))..)
-            .take_while(|(at, _)| *at < range.to)
-            .filter_map(|(_, id)| state.bookings.get(id).map(|b| &**b));
-        Ok(Metrics::of(*range, cohort))
+        let mut metrics = Metrics::new(*range);
+        let cohort = state.facts.range((range.from, BookingId::from(""))..).take_while(|((at, _), _)| *at < range.to);
+        for (_, facts) in cohort {
+            metrics.add_facts(facts);
+        }
+        Ok(metrics)
     }
 }
