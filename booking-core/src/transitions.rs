@@ -94,8 +94,11 @@ impl std::fmt::Display for CommandKind {
 
 /// One row of the table: a command, the statuses it may start from, the
 /// other statuses it may lead to (empty when it never changes the status by
-/// itself), and who may send it. A `propose-team` that leaves every member
-/// of a pending split booking accepted confirms it, like the last `accept`.
+/// itself), and who may send it. A team change can also set off what the
+/// commands it stands in for would: a `propose-team` that leaves every
+/// member of a pending split booking accepted confirms it, like the last
+/// `accept`; a change applied after delivery counts the release vote again
+/// over the new team, and a failed vote disputes, like a `vote` (R4, R5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Transition {
     /// The command.
