@@ -5,8 +5,10 @@
 #
 # Rust: formatting, clippy (warnings are errors), unit, integration,
 # property, shared-vector, store-conformance and seeded-simulation tests,
-# doc examples, and one pass of each bench so they cannot rot. Everything
-# it needs comes with cargo.
+# doc examples, and one pass of each bench so they cannot rot.
+# Python: `pip install ./booking-py` into a fresh virtualenv (the wheel is
+# built by maturin, fetched from PyPI like pytest, hypothesis and mypy),
+# then the pytest suite, mypy's stubtest and the Python quickstart.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,6 +45,17 @@ cargo run --quiet --example pure_core >/dev/null
 cargo run --quiet --example transitions >/dev/null
 cargo run --quiet --example marketplace >/dev/null
 cargo run --quiet --example collaboration >/dev/null
+
+step "Python: fresh virtualenv, pip install ./booking-py, pytest, stubtest"
+venv=target/py-venv
+rm -rf "$venv"
+python3 -m venv "$venv"
+"$venv/bin/pip" install --quiet --upgrade pip
+"$venv/bin/pip" install --quiet pytest hypothesis mypy
+"$venv/bin/pip" install --quiet ./booking-py
+tally "$venv/bin/python" -m pytest -q -p no:cacheprovider booking-py/tests
+"$venv/bin/python" -m mypy.stubtest booking
+"$venv/bin/python" examples/python/quickstart.py >/dev/null
 
 # One closing line over every suite: "N passed, N failed".
 passed=$(grep -Eo '[0-9]+ passed' "$log" | awk '{s += $1} END {print s + 0}')

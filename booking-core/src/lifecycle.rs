@@ -34,7 +34,9 @@ pub const MAX_PRICE_MINOR: i64 = i64::MAX / 4;
 /// Longest estimated duration: 30 days, in minutes.
 pub const MAX_DURATION_MINUTES: u32 = 30 * 24 * 60;
 
-/// What a client asks for when creating a booking.
+/// What a client asks for when creating a booking. In JSON, `serviceId`,
+/// `title`, `description` may be left out (empty) and `policy` too (the
+/// standard policy).
 ///
 /// ```
 /// use booking_core::*;
@@ -61,10 +63,13 @@ pub struct NewBooking {
     /// The provider; for a split booking, the split's lead.
     pub provider_id: UserId,
     /// The service.
+    #[serde(default)]
     pub service_id: ServiceId,
     /// Title.
+    #[serde(default)]
     pub title: String,
     /// Description.
+    #[serde(default)]
     pub description: String,
     /// Price.
     pub price: Money,
@@ -77,7 +82,7 @@ pub struct NewBooking {
     pub revenue_split: Option<RevenueSplit>,
     /// The policy to book under (B7). A platform usually shares one policy
     /// among all its bookings, hence the `Arc`.
-    #[serde(deserialize_with = "crate::policy::deserialize_valid")]
+    #[serde(default = "standard_policy", deserialize_with = "crate::policy::deserialize_valid")]
     pub policy: Arc<Policy>,
     /// Chat thread id; `booking/<id>/chat` if not given.
     #[serde(default)]
@@ -89,6 +94,10 @@ pub struct NewBooking {
     /// understands), passed to the gateway with the hold.
     #[serde(default)]
     pub payment_method: Option<String>,
+}
+
+fn standard_policy() -> Arc<Policy> {
+    Arc::new(Policy::standard())
 }
 
 impl NewBooking {

@@ -1,0 +1,68 @@
+"""The booking engine for creator marketplaces, from Python.
+
+Money is exact: ``Money`` holds integer minor units; amounts go in as
+``decimal.Decimal``, ``str`` or ``int`` minor units, and a ``float`` is
+refused. Datetimes must be timezone-aware. Every refusal is a
+``BookingError`` with a stable ``.code``.
+
+Two ways in:
+
+- ``Engine()``: the service on the embedded default (in-memory store,
+  sandbox payments) with the seed's operations (``create_split_booking``,
+  ``update_booking_status``, ``request_revision``, ``release_funds``, ...).
+- The pure API: ``Booking.create`` / ``Booking.handle`` /
+  ``Booking.allowed_actions``, ``RevenueSplit.allocate``,
+  ``preview_split``, for a backend that owns its database and payment calls.
+"""
+
+from typing import Dict
+
+from ._booking import (
+    Booking,
+    BookingError,
+    ConflictError,
+    Decision,
+    Engine,
+    ForbiddenError,
+    InvalidTransitionError,
+    Money,
+    NotFoundError,
+    PaymentDeclinedError,
+    PaymentRetryableError,
+    RevenueSplit,
+    ValidationError,
+    policy_preset,
+    preview_split,
+    tally,
+)
+
+__all__ = [
+    "Booking",
+    "BookingError",
+    "ConflictError",
+    "Decision",
+    "Engine",
+    "ForbiddenError",
+    "InvalidTransitionError",
+    "Money",
+    "NotFoundError",
+    "PaymentDeclinedError",
+    "PaymentRetryableError",
+    "RevenueSplit",
+    "ValidationError",
+    "mediator",
+    "policy_preset",
+    "preview_split",
+    "system",
+    "tally",
+]
+
+
+def system() -> Dict[str, str]:
+    """The system as an actor (timers: auto-approve, expiry, vote close)."""
+    return {"kind": "system"}
+
+
+def mediator(user_id: str) -> Dict[str, str]:
+    """A platform mediator as an actor (resolves disputes)."""
+    return {"kind": "mediator", "userId": user_id}

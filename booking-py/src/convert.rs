@@ -1,0 +1,248 @@
+//! Python values in and out. Every conversion refuses what would lose
+//! meaning: a `float` amount (inexact), a naive `datetime` (no zone), a
+//! `bool` where a number is wanted. Structured values (commands, bookings,
+//! splits) cross as the core's JSON shapes, built straight from Python
+//! dicts and lists without a JSON string in between.
+
+use chrono::{DateTime, Utc};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
+use serde_json::{Map, Value};
+
+use booking_core::{Actor, Command, Currency, Money};
+
+use crate::errors::validation;
+use crate::types::PyMoney;
+
+static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static DATETIME: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+fn decimal_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    DECIMAL.import(py, "decimal", "Decimal")
+}
+
+fn datetime_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    DATETIME.import(py, "datetime", "datetime")
+}
+
+/// The message every float refusal carries.
+pub(crate) const NO_FLOATS: &str = "floats are inexact and are refused for money: pass a decimal.Decimal, \
+     a str such as \"19.99\", or int minor units";
+
+/// A `decimal.Decimal` as its exact text.
+pub(crate) fn decimal_text(obj: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
+    if obj.is_instance(decimal_type(obj.py())?)? {
+        Ok(Some(obj.str()?.extract()?))
+    } else {
+        Ok(None)
+    }
+}
+
+/// A new `decimal.Decimal` from exact text.
+pub(crate) fn to_decimal<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    decimal_type(py)?.call1((text,))
+}
+
+/// Money from a `Money`, a `Decimal` or `str` (major units) with
+/// `currency`, an `int` (minor units) with `currency`, or a `str` such as
+/// `"19.99 USD"`.
+pub(crate) fn money(obj: &Bound<'_, PyAny>, currency: Option<&str>) -> PyResult<Money> {
+    if let Ok(m) = obj.cast::<PyMoney>() {
+        return Ok(m.get().0);
+    }
+    if obj.is_instance_of::<PyFloat>() {
+        return Err(PyTypeError::new_err(NO_FLOATS));
+    }
+    if obj.is_instance_of::<PyBool>() {
+        return Err(PyTypeError::new_err("a bool is not an amount"));
+    }
+    let cur = || -> PyResult<Currency> {
+        let code = currency.ok_or_else(|| validation("money.currency", "give the currency with the amount"))?;
+        Currency::from_code(code).map_err(crate::errors::core)
+    };
+    if obj.is_instance_of::<PyInt>() {
+        let minor: i64 = obj.extract().map_err(|_| validation("money.overflow", "the amount does not fit in i64"))?;
+        return Ok(Money::from_minor(minor, cur()?));
+    }
+    let text = match decimal_text(obj)? {
+        Some(_) if currency.is_none() => {
+            return Err(validation("money.currency", "give the currency with a Decimal amount"));
+        }
+        Some(t) => t,
+        None if obj.is_instance_of::<PyString>() => obj.extract()?,
+        None => {
+            let kind = obj.get_type().name()?;
+            return Err(PyTypeError::new_err(format!("expected Money, Decimal, str or int minor units, got {kind}")));
+        }
+    };
+    let parsed = match currency {
+        Some(_) => Money::from_decimal_str(text.trim(), cur()?),
+        None => Money::parse(&text),
+    };
+    parsed.map_err(crate::errors::core)
+}
+
+/// A timezone-aware `datetime`, in UTC.
+pub(crate) fn datetime(obj: &Bound<'_, PyAny>) -> PyResult<DateTime<Utc>> {
+    if !obj.is_instance(datetime_type(obj.py())?)? {
+        let kind = obj.get_type().name()?;
+        return Err(PyTypeError::new_err(format!("expected a timezone-aware datetime, got {kind}")));
+    }
+    if obj.getattr("tzinfo")?.is_none() || obj.call_method0("utcoffset")?.is_none() {
+        return Err(validation(
+            "datetime.naive",
+            "naive datetimes are refused: attach a zone, e.g. datetime(..., tzinfo=timezone.utc)",
+        ));
+    }
+    obj.extract::<DateTime<Utc>>()
+}
+
+/// An actor: a user id as `str`, or `{"kind": "system"}` /
+/// `{"kind": "mediator", "userId": ...}` (see `booking.system()` and
+/// `booking.mediator(id)`).
+pub(crate) fn actor(obj: &Bound<'_, PyAny>) -> PyResult<Actor> {
+    if let Ok(s) = obj.cast::<PyString>() {
+        let id: String = s.extract()?;
+        if id.trim().is_empty() {
+            return Err(validation("actor.invalid", "an actor's user id must not be empty"));
+        }
+        return Ok(Actor::user(id));
+    }
+    if obj.is_instance_of::<PyDict>() {
+        return from_value(to_value(obj)?, "actor");
+    }
+    let kind = obj.get_type().name()?;
+    Err(PyTypeError::new_err(format!("expected a user id (str) or booking.system()/booking.mediator(id), got {kind}")))
+}
+
+/// A command: its kind as `str` when it has no payload (`"confirm"`), or
+/// its JSON shape as a dict (`{"type": "request-revision", "feedback": ...}`).
+pub(crate) fn command(obj: &Bound<'_, PyAny>) -> PyResult<Command> {
+    let value = if let Ok(s) = obj.cast::<PyString>() {
+        let mut map = Map::new();
+        map.insert("type".into(), Value::String(s.extract()?));
+        Value::Object(map)
+    } else if obj.is_instance_of::<PyDict>() {
+        to_value(obj)?
+    } else {
+        let kind = obj.get_type().name()?;
+        return Err(PyTypeError::new_err(format!("expected a command name (str) or dict, got {kind}")));
+    };
+    from_value(value, "command")
+}
+
+/// Reads a core type from its JSON shape; a mismatch is a validation error.
+pub(crate) fn from_value<T: serde::de::DeserializeOwned>(value: Value, what: &str) -> PyResult<T> {
+    serde_json::from_value(value).map_err(|e| validation("json.invalid", &format!("invalid {what}: {e}")))
+}
+
+/// A Python value as JSON: dicts with `str` keys, lists and tuples, `str`,
+/// `int`, `bool`, `None`, `Decimal` (as its text), `Money` (as
+/// `{"amount", "currency"}`), aware `datetime`s (RFC 3339). Floats are
+/// refused.
+pub(crate) fn to_value(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
+    if obj.is_none() {
+        return Ok(Value::Null);
+    }
+    if let Ok(b) = obj.cast::<PyBool>() {
+        return Ok(Value::Bool(b.is_true()));
+    }
+    if obj.is_instance_of::<PyInt>() {
+        if let Ok(i) = obj.extract::<i64>() {
+            return Ok(Value::from(i));
+        }
+        return Ok(Value::from(obj.extract::<u64>().map_err(|_| validation("json.invalid", "an int out of range"))?));
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(Value::String(s.extract()?));
+    }
+    if obj.is_instance_of::<PyFloat>() {
+        return Err(PyTypeError::new_err(NO_FLOATS));
+    }
+    if let Ok(d) = obj.cast::<PyDict>() {
+        let mut map = Map::new();
+        for (k, v) in d.iter() {
+            let key: String =
+                k.extract().map_err(|_| PyTypeError::new_err("dict keys must be str in booking values"))?;
+            map.insert(key, to_value(&v)?);
+        }
+        return Ok(Value::Object(map));
+    }
+    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        return obj.try_iter()?.map(|item| to_value(&item?)).collect::<PyResult<Vec<_>>>().map(Value::Array);
+    }
+    if let Some(text) = decimal_text(obj)? {
+        return Ok(Value::String(text));
+    }
+    if let Ok(m) = obj.cast::<PyMoney>() {
+        return serde_json::to_value(m.get().0).map_err(|e| validation("json.invalid", &e.to_string()));
+    }
+    if obj.is_instance(datetime_type(obj.py())?)? {
+        return Ok(Value::String(datetime(obj)?.to_rfc3339()));
+    }
+    let kind = obj.get_type().name()?;
+    Err(PyTypeError::new_err(format!("cannot use a {kind} in a booking value")))
+}
+
+/// JSON as Python: objects → dict, arrays → list, numbers → int.
+pub(crate) fn to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match value {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => i.into_pyobject(py)?.into_any(),
+            (_, Some(u)) => u.into_pyobject(py)?.into_any(),
+            _ => PyString::new(py, &n.to_string()).into_any(),
+        },
+        Value::String(s) => PyString::new(py, s).into_any(),
+        Value::Array(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(to_py(py, item)?)?;
+            }
+            list.into_any()
+        }
+        Value::Object(map) => {
+            let dict = PyDict::new(py);
+            for (k, v) in map {
+                dict.set_item(k, to_py(py, v)?)?;
+            }
+            dict.into_any()
+        }
+    })
+}
+
+/// Any serializable core value as a Python dict/list.
+pub(crate) fn dump<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
+    let v = serde_json::to_value(value).map_err(|e| validation("json.invalid", &e.to_string()))?;
+    to_py(py, &v)
+}
+
+/// An integer argument whose out-of-range values are a `ValidationError`
+/// (code `value.out_of_range`) rather than pyo3's `OverflowError`, and whose
+/// non-integers (floats and bools included) are a `TypeError`.
+pub(crate) struct Int<T>(pub T);
+
+impl<T> Int<T> {
+    /// An optional argument's value, or its default.
+    pub(crate) fn or(value: Option<Int<T>>, default: T) -> T {
+        value.map_or(default, |v| v.0)
+    }
+}
+
+impl<'a, 'py, T: TryFrom<i64>> FromPyObject<'a, 'py> for Int<T> {
+    type Error = PyErr;
+
+    fn extract(obj: pyo3::Borrowed<'a, 'py, PyAny>) -> Result<Self, Self::Error> {
+        if !obj.is_instance_of::<PyInt>() || obj.is_instance_of::<PyBool>() {
+            let kind = obj.get_type().name()?;
+            return Err(PyTypeError::new_err(format!("expected an int, got {kind}")));
+        }
+        let shown: String = obj.str().map(|s| s.to_string()).unwrap_or_default().chars().take(40).collect();
+        let out_of_range = || validation("value.out_of_range", &format!("{shown} is out of range here"));
+        let wide: i64 = obj.extract().map_err(|_| out_of_range())?;
+        T::try_from(wide).map(Int).map_err(|_| out_of_range())
+    }
+}

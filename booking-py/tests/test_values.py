@@ -1,0 +1,101 @@
+"""Native-feeling values: exact money, no floats, aware datetimes, the
+error tree (SPEC M, O6)."""
+
+from datetime import datetime, timezone
+from decimal import Decimal
+
+import pytest
+
+import booking
+from conftest import T0
+
+
+def test_money_from_decimal_str_and_minor_units():
+    a = booking.Money(Decimal("19.99"), "USD")
+    assert a == booking.Money("19.99", "USD") == booking.Money(1999, "USD") == booking.Money("19.99 USD")
+    assert a == booking.Money.from_minor(1999, "USD")
+    assert (a.amount, a.minor, a.currency) == (Decimal("19.99"), 1999, "USD")
+    assert isinstance(a.amount, Decimal)
+    assert repr(a) == "Money('19.99', 'USD')" and str(a) == "19.99 USD"
+    assert a.to_dict() == {"amount": "19.99", "currency": "USD"}
+    assert booking.Money.from_dict(a.to_dict()) == a
+    assert hash(a) == hash(booking.Money("19.99", "USD"))
+    assert booking.Money("1000", "JPY").minor == 1000
+    assert booking.Money("1.234", "KWD").minor == 1234
+
+
+def test_floats_are_refused_with_a_reason():
+    with pytest.raises(TypeError, match="floats are inexact"):
+        booking.Money(19.99, "USD")
+    with pytest.raises(TypeError, match="floats are inexact"):
+        booking.RevenueSplit([("a", "lead", 60.0), ("b", "x", 40.0)])
+    with pytest.raises(TypeError, match="floats are inexact"):
+        booking.preview_split(10.0, [("a", "lead", "100")], currency="USD")
+    with pytest.raises(TypeError):
+        booking.Money(True, "USD")
+
+
+def test_money_refusals_carry_codes():
+    with pytest.raises(booking.ValidationError) as e:
+        booking.Money("1.001", "USD")
+    assert e.value.code == "money.too_many_decimals"
+    with pytest.raises(booking.BookingError) as e:
+        booking.Money("1", "XXX")
+    assert e.value.code.startswith("money.")
+    with pytest.raises(booking.ValidationError) as e:
+        booking.Money(Decimal("5"))
+    assert e.value.code == "money.currency"
+
+
+def test_naive_datetimes_are_refused():
+    naive = datetime(2026, 6, 1, 9, 0)
+    new = {"id": "b", "clientId": "c", "providerId": "p", "price": {"amount": "1.00", "currency": "USD"},
+           "scheduledDate": datetime(2026, 6, 4, 9, tzinfo=timezone.utc), "estimatedDurationMinutes": 60}
+    with pytest.raises(booking.ValidationError, match="naive datetimes are refused") as e:
+        booking.Booking.create(new, naive)
+    assert e.value.code == "datetime.naive"
+    b, _ = booking.Booking.create(new, T0)
+    with pytest.raises(TypeError):
+        b.allowed_actions("p", "2026-06-01")
+
+
+def test_split_value_object():
+    split = booking.RevenueSplit([("a", "lead", Decimal("33.33")), ("b", "x", "33.33"), ("c", "y", "33.34")])
+    assert split == booking.RevenueSplit.from_dict(split.to_dict())
+    assert split.user_ids == ["a", "b", "c"]
+    assert "RevenueSplit([('a', 'lead', '33.33')" in repr(split)
+    alloc = split.allocate(Decimal("100.00"), fee_bps=500, currency="USD")
+    assert alloc["fee"] == booking.Money("5.00", "USD")
+    assert [p.minor for p in alloc["parts"].values()] == [3167, 3166, 3167]
+    assert split.parts(10_000, "USD", 500) == [3167, 3166, 3167]
+    with pytest.raises(booking.ValidationError) as e:
+        booking.RevenueSplit([("a", "lead", "60"), ("b", "x", "30")])
+    assert e.value.code == "split.sum_not_100"
+
+
+def test_error_tree():
+    for cls in (booking.ValidationError, booking.ForbiddenError, booking.InvalidTransitionError,
+                booking.ConflictError, booking.PaymentDeclinedError, booking.PaymentRetryableError,
+                booking.NotFoundError):
+        assert issubclass(cls, booking.BookingError)
+    assert issubclass(booking.BookingError, Exception)
+
+
+def test_pure_api_decides_and_lists_actions():
+    new = {"id": "b", "clientId": "c", "providerId": "p", "price": {"amount": "80.00", "currency": "USD"},
+           "scheduledDate": datetime(2026, 6, 4, 9, tzinfo=timezone.utc), "estimatedDurationMinutes": 60}
+    b, created = booking.Booking.create(new, T0)
+    assert [e["type"] for e in created.effects] == ["authorize"]
+    assert b.allowed_actions("p", T0) == ["confirm", "decline", "cancel", "upload-file"]
+    with pytest.raises(booking.InvalidTransitionError) as e:
+        b.handle("p", "start", T0)
+    assert e.value.code == "lifecycle.invalid_transition"
+    with pytest.raises(booking.ForbiddenError):
+        b.handle("stranger", "confirm", T0)
+    confirmed, d = b.handle("p", "confirm", T0)
+    assert (b.status, confirmed.status, confirmed.payment_status) == ("pending", "confirmed", "held")
+    assert [e["kind"]["type"] for e in d.events][-1] == "status-changed"
+    assert d.effects[0]["key"] == "booking/b/v2/capture"
+    assert booking.Booking.from_json(confirmed.to_json()) == confirmed
+    assert booking.Booking.from_dict(confirmed.to_dict()) == confirmed
+    assert confirmed != b
