@@ -29,7 +29,9 @@ pub(crate) fn error(code: &str, message: &str) -> PyErr {
         }
         c if c.starts_with("schedule.") => ConflictError::new_err(message.to_owned()),
         "payment.declined" => PaymentDeclinedError::new_err(message.to_owned()),
-        "payment.unavailable" | "store.unavailable" => PaymentRetryableError::new_err(message.to_owned()),
+        "payment.unavailable" => PaymentRetryableError::new_err(message.to_owned()),
+        // The store failing is neither bad input nor a refusal: the base class.
+        "store.unavailable" | "store.corrupt" => BookingError::new_err(message.to_owned()),
         "service.not_found" | "catalog.not_found" | "file.not_found" => NotFoundError::new_err(message.to_owned()),
         _ => ValidationError::new_err(message.to_owned()),
     };
