@@ -8,17 +8,19 @@ use std::sync::Arc;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use chrono::{DateTime, Utc};
+
 use booking_core::{
-    Actor, BookingId, BookingQuery, BookingService, BookingStatus, Command, FileUpload, MemoryNotifier, MemoryStore,
-    MessageCursor, MessageQuery, NewBooking, NewMessage, Outcome, Page, Policy, Request, SandboxGateway, ServiceError,
-    SortBy, TimeRange, TokioSleeper, UserId,
+    Actor, Availability, BookingId, BookingQuery, BookingService, BookingStatus, Command, FileUpload, MemoryNotifier,
+    MemoryStore, MessageCursor, MessageQuery, NewBooking, NewMessage, Outcome, Page, Policy, Request, SandboxGateway,
+    Selection, Service, ServiceError, ServiceQuery, SlotSearch, SortBy, TimeRange, TokioSleeper, UserId,
 };
 
 use crate::convert::{self, dump, from_value, to_decimal, to_value, Int};
 use crate::errors::{core, validation};
 use crate::types::{PyBooking, PyMoney, PyRevenueSplit};
 
-type Service = BookingService<MemoryStore, SandboxGateway, MemoryNotifier>;
+type Embedded = BookingService<MemoryStore, SandboxGateway, MemoryNotifier>;
 
 /// What `tick` returns: the bookings that changed, and `(id, code)` of
 /// the timers that failed.
@@ -28,13 +30,13 @@ type TickResult = (Vec<PyBooking>, Vec<(String, String)>);
 /// sandbox payment gateway and an in-memory notifier.
 #[pyclass(name = "Engine", module = "booking", frozen)]
 pub struct Engine {
-    service: Arc<Service>,
+    service: Arc<Embedded>,
     runtime: tokio::runtime::Runtime,
 }
 
 impl Engine {
     fn run<T: Send>(&self, py: Python<'_>, f: impl Future<Output = Result<T, ServiceError>> + Send) -> PyResult<T> {
-        py.detach(|| self.runtime.block_on(f)).map_err(core)
+        py.detach(|| self.runtime.block_on(f)).map_err(|e| service_error(py, e))
     }
 
     fn execute_as(
@@ -51,6 +53,21 @@ impl Engine {
         let out: Outcome = self.run(py, self.service.execute(&id, request, key))?;
         Ok(PyBooking(out.booking))
     }
+}
+
+/// The service's error as its exception; a slot refusal (K4) also carries
+/// `.alternatives`: `{"slots": [...], "providers": [...]}`.
+fn service_error(py: Python<'_>, e: ServiceError) -> PyErr {
+    let alternatives = match &e {
+        ServiceError::Unavailable { alternatives, .. } => dump(py, &**alternatives).ok(),
+        _ => None,
+    };
+    let err = core(e);
+    if let Some(alternatives) = alternatives {
+        // Setting an attribute on a fresh exception instance cannot fail.
+        let _ = err.value(py).setattr("alternatives", alternatives);
+    }
+    err
 }
 
 fn bookings(page: Page<booking_core::Booking>) -> Vec<PyBooking> {
@@ -398,6 +415,74 @@ impl Engine {
         let changed = report.outcomes.into_iter().map(|o| PyBooking(o.booking)).collect();
         let failed = report.failures.into_iter().map(|(id, e)| (id.as_str().to_owned(), e.code().to_owned())).collect();
         Ok((changed, failed))
+    }
+
+    /// Adds or replaces a catalog service (its JSON shape, validated).
+    fn put_service(&self, py: Python<'_>, service: &Bound<'_, PyAny>) -> PyResult<()> {
+        let service: Service = from_value(to_value(service)?, "service")?;
+        self.run(py, self.service.put_service(service))
+    }
+
+    /// A catalog service as a dict; `NotFoundError` if there is none.
+    fn get_service<'py>(&self, py: Python<'py>, service_id: &str) -> PyResult<Bound<'py, PyAny>> {
+        let found = self.run(py, self.service.service(&service_id.into()))?;
+        dump(py, &found)
+    }
+
+    /// Prices options on a service: one line per option, exact total.
+    /// `selections` are dicts `{"optionId": ..., "quantity": n}`.
+    fn quote<'py>(
+        &self,
+        py: Python<'py>,
+        service_id: &str,
+        selections: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let selections: Vec<Selection> = from_value(to_value(selections)?, "selections")?;
+        let quote = self.run(py, self.service.quote(&service_id.into(), &selections))?;
+        dump(py, &quote)
+    }
+
+    /// Discovery (K4): a query dict (category, tags, price range, minimum
+    /// rating, free at, sort, page) → `{"items": [...], "total": n}`.
+    fn search_services<'py>(&self, py: Python<'py>, query: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let query: ServiceQuery = from_value(to_value(query)?, "service query")?;
+        let page = self.run(py, self.service.search_services(&query))?;
+        dump(py, &page)
+    }
+
+    /// Publishes a provider's working hours (IANA zone, weekly windows,
+    /// overrides, grid).
+    fn put_availability(&self, py: Python<'_>, user_id: &str, availability: &Bound<'_, PyAny>) -> PyResult<()> {
+        let availability: Availability = from_value(to_value(availability)?, "availability")?;
+        self.run(py, self.service.put_availability(&user_id.into(), availability))
+    }
+
+    /// A provider's rating from client reviews: count, distribution and
+    /// exact mean (`Decimal`, or `None` before any review).
+    fn rating<'py>(&self, py: Python<'py>, user_id: &str) -> PyResult<Bound<'py, PyDict>> {
+        let r = self.run(py, self.service.rating(&user_id.into()))?;
+        let out = PyDict::new(py);
+        out.set_item("count", r.count())?;
+        out.set_item("distribution", r.distribution.to_vec())?;
+        out.set_item("mean", r.mean().map(|m| to_decimal(py, &m.to_string())).transpose()?)?;
+        Ok(out)
+    }
+
+    /// The nearest free starts (K4) for a booking like `new` (its JSON
+    /// shape), within 14 days of its date.
+    #[pyo3(signature = (new, now, limit=None))]
+    fn free_slots(
+        &self,
+        py: Python<'_>,
+        new: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+        limit: Option<Int<usize>>,
+    ) -> PyResult<Vec<DateTime<Utc>>> {
+        let new: NewBooking = from_value(to_value(new)?, "new booking")?;
+        let mut search = SlotSearch::for_booking(&new);
+        search.limit = Int::or(limit, search.limit);
+        let now = convert::datetime(now)?;
+        self.run(py, self.service.free_slots(&search, now))
     }
 
     /// Every notification intent sent so far, as dicts.

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use pyo3::basic::CompareOp;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyTuple};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyList, PyTuple, PyType};
 use rust_decimal::Decimal;
 
 use booking_core::{
@@ -252,6 +253,9 @@ impl PyDecision {
     }
 }
 
+static BOOKING_STATUS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static PAYMENT_STATUS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
 /// A booking's state (immutable: `handle` returns the next state).
 #[pyclass(name = "Booking", module = "booking", frozen, skip_from_py_object)]
 pub struct PyBooking(pub Arc<Booking>);
@@ -304,14 +308,16 @@ impl PyBooking {
         self.0.id.as_str()
     }
 
+    /// A `booking.BookingStatus` (a `str` enum).
     #[getter]
-    fn status(&self) -> &'static str {
-        self.0.status.as_str()
+    fn status<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        BOOKING_STATUS.import(py, "booking", "BookingStatus")?.call1((self.0.status.as_str(),))
     }
 
+    /// A `booking.PaymentStatus` (a `str` enum).
     #[getter]
-    fn payment_status(&self) -> String {
-        self.0.payment_status.to_string()
+    fn payment_status<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        PAYMENT_STATUS.import(py, "booking", "PaymentStatus")?.call1((self.0.payment_status.to_string(),))
     }
 
     #[getter]

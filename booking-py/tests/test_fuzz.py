@@ -65,6 +65,15 @@ def entry_points():
         (e.tick, [at(1)]),
         (e.create_booking, [{"id": "z"}, T0, None]),
         (e.set_sandbox_time, [T0]),
+        (e.put_service, [{"id": "s", "providerId": "lead", "title": "t", "category": "c",
+                          "basePrice": {"amount": "1.00", "currency": "USD"}, "estimatedDurationMinutes": 60,
+                          "includedRevisions": 1}]),
+        (e.get_service, ["s"]),
+        (e.quote, ["s", [{"optionId": "x", "quantity": 1}]]),
+        (e.search_services, [{"category": "c"}]),
+        (e.put_availability, ["lead", {"timeZone": "UTC", "weekly": {"mon": ["09:00-17:00"]}}]),
+        (e.rating, ["lead"]),
+        (e.free_slots, [b.to_dict() | {"id": "n"}, T0, 3]),
     ]
 
 

@@ -15,6 +15,7 @@ Two ways in:
   ``preview_split``, for a backend that owns its database and payment calls.
 """
 
+from enum import Enum
 from typing import Dict
 
 from ._booking import (
@@ -36,8 +37,42 @@ from ._booking import (
     tally,
 )
 
+class BookingStatus(str, Enum):
+    """A booking's status (SPEC B1); compares equal to its string."""
+
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    IN_PROGRESS = "in-progress"
+    REVISION = "revision"
+    COMPLETED = "completed"
+    APPROVED = "approved"
+    CANCELLED = "cancelled"
+    DISPUTED = "disputed"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class PaymentStatus(str, Enum):
+    """Where a booking's money stands (SPEC E); compares equal to its string."""
+
+    UNPAID = "unpaid"
+    AUTHORIZED = "authorized"
+    HELD = "held"
+    RELEASING = "releasing"
+    RELEASED = "released"
+    PARTIALLY_REFUNDED = "partially-refunded"
+    REFUNDED = "refunded"
+    VOIDED = "voided"
+    FAILED = "failed"
+
+    def __str__(self) -> str:
+        return self.value
+
+
 __all__ = [
     "Booking",
+    "BookingStatus",
     "BookingError",
     "ConflictError",
     "Decision",
@@ -47,6 +82,7 @@ __all__ = [
     "Money",
     "NotFoundError",
     "PaymentDeclinedError",
+    "PaymentStatus",
     "PaymentRetryableError",
     "RevenueSplit",
     "ValidationError",
