@@ -88,6 +88,7 @@ mod event;
 mod files;
 mod history;
 mod ids;
+mod kv;
 mod lifecycle;
 mod memory;
 mod metrics;
@@ -127,6 +128,7 @@ pub use files::{
 };
 pub use history::History;
 pub use ids::{BookingId, FileId, IdempotencyKey, ServiceId, UserId};
+pub use kv::{Kv, KvStore, MemoryKv, Versioned, Write};
 pub use lifecycle::{
     allowed_commands, decide, decide_create, tick, Command, NewBooking, Request, Resolution, MAX_DURATION_MINUTES,
     MAX_PRICE_MINOR, MAX_TEXT_CHARS,
