@@ -95,6 +95,25 @@ impl Occupancy {
         let gap = self.buffer.max(buffer);
         start < crate::booking::later(self.end, gap) && self.start < crate::booking::later(end, gap)
     }
+
+    /// `true` when its buffered span `[start - buffer, end + buffer)` meets
+    /// `[from, to)`: what a store's `busy` returns (K1).
+    ///
+    /// ```
+    /// # use booking_core::*;
+    /// # use chrono::{TimeDelta, TimeZone, Utc};
+    /// # let now = Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap();
+    /// # let new = NewBooking::solo("b", "c", "p", Money::parse("1 USD")?, now + TimeDelta::days(3), 60);
+    /// # let (b, _) = Booking::create(new, now)?;
+    /// let o = Occupancy::of(&b).unwrap(); // 30-minute buffer
+    /// assert!(o.meets(o.end, o.end + TimeDelta::minutes(10)));
+    /// assert!(!o.meets(o.end + TimeDelta::minutes(30), o.end + TimeDelta::hours(1)));
+    /// # Ok::<(), booking_core::Error>(())
+    /// ```
+    pub fn meets(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> bool {
+        self.start.checked_sub_signed(self.buffer).is_none_or(|s| s < to)
+            && crate::booking::later(self.end, self.buffer) > from
+    }
 }
 
 /// A slot to check: when, how long, and the policy's buffer, notice and

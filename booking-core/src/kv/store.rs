@@ -334,11 +334,8 @@ impl<K: Kv> Store for KvStore<K> {
     ) -> Result<Vec<Occupancy>, StoreError> {
         let mut seen = BTreeMap::new();
         for (_, (_, held)) in self.schedules(members).await? {
-            for o in held {
-                let starts_before = o.start.checked_sub_signed(o.buffer).is_none_or(|s| s < to);
-                if starts_before && later(o.end, o.buffer) > from {
-                    seen.entry(o.booking_id.clone()).or_insert(o);
-                }
+            for o in held.into_iter().filter(|o| o.meets(from, to)) {
+                seen.entry(o.booking_id.clone()).or_insert(o);
             }
         }
         Ok(seen.into_values().collect())

@@ -67,10 +67,7 @@ impl Slots {
             .range((lo, BookingId::from(""))..)
             .take_while(|(start, _)| *start <= hi)
             .filter_map(|(_, id)| self.held.get(id))
-            .filter(|o| {
-                o.start.checked_sub_signed(o.buffer).is_none_or(|s| s < to)
-                    && crate::booking::later(o.end, o.buffer) > from
-            })
+            .filter(|o| o.meets(from, to))
             .collect()
     }
 
