@@ -56,6 +56,7 @@ python3 -m venv "$venv"
 tally "$venv/bin/python" -m pytest -q -p no:cacheprovider booking-py/tests
 "$venv/bin/python" -m mypy.stubtest booking --allowlist booking-py/stubtest-allowlist.txt
 "$venv/bin/python" examples/python/quickstart.py >/dev/null
+"$venv/bin/python" examples/python/sqlite_store.py
 
 # One closing line over every suite: "N passed, N failed".
 passed=$(grep -Eo '[0-9]+ passed' "$log" | awk '{s += $1} END {print s + 0}')

@@ -259,6 +259,74 @@ pub trait Store: Send + Sync {
     async fn metrics(&self, range: &TimeRange) -> Result<Metrics, StoreError>;
 }
 
+/// A boxed store is a store, so one service type can run on a store
+/// chosen at run time (`BookingService<Box<dyn Store>, _, _>`).
+#[async_trait]
+impl<S: Store + ?Sized> Store for Box<S> {
+    async fn load(&self, id: &BookingId) -> Result<Option<Booking>, StoreError> {
+        (**self).load(id).await
+    }
+    async fn commit(&self, commit: Commit<'_>) -> Result<(), StoreError> {
+        (**self).commit(commit).await
+    }
+    async fn begin(&self, operation: &Operation) -> Result<(), StoreError> {
+        (**self).begin(operation).await
+    }
+    async fn abandon(&self, operation_id: &str) -> Result<(), StoreError> {
+        (**self).abandon(operation_id).await
+    }
+    async fn mark_compensating(&self, operation_id: &str) -> Result<(), StoreError> {
+        (**self).mark_compensating(operation_id).await
+    }
+    async fn open_operations(&self) -> Result<Vec<Operation>, StoreError> {
+        (**self).open_operations().await
+    }
+    async fn idempotency(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
+        (**self).idempotency(key).await
+    }
+    async fn query(&self, query: &BookingQuery) -> Result<Page<Booking>, StoreError> {
+        (**self).query(query).await
+    }
+    async fn open_bookings(&self) -> Result<Vec<BookingId>, StoreError> {
+        (**self).open_bookings().await
+    }
+    async fn busy(
+        &self,
+        members: &[UserId],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<Occupancy>, StoreError> {
+        (**self).busy(members, from, to).await
+    }
+    async fn put_service(&self, service: &Service) -> Result<(), StoreError> {
+        (**self).put_service(service).await
+    }
+    async fn service(&self, id: &ServiceId) -> Result<Option<Service>, StoreError> {
+        (**self).service(id).await
+    }
+    async fn search_services(&self, query: &ServiceQuery) -> Result<Page<ServiceHit>, StoreError> {
+        (**self).search_services(query).await
+    }
+    async fn put_availability(&self, user: &UserId, availability: &Availability) -> Result<(), StoreError> {
+        (**self).put_availability(user, availability).await
+    }
+    async fn availability(&self, user: &UserId) -> Result<Option<Availability>, StoreError> {
+        (**self).availability(user).await
+    }
+    async fn rating(&self, user: &UserId) -> Result<RatingSummary, StoreError> {
+        (**self).rating(user).await
+    }
+    async fn append_message(&self, message: ChatMessage) -> Result<Appended, StoreError> {
+        (**self).append_message(message).await
+    }
+    async fn messages(&self, booking: &BookingId, query: &MessageQuery) -> Result<MessagePage, StoreError> {
+        (**self).messages(booking, query).await
+    }
+    async fn metrics(&self, range: &TimeRange) -> Result<Metrics, StoreError> {
+        (**self).metrics(range).await
+    }
+}
+
 /// What [`Store::append_message`] did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

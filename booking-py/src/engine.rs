@@ -13,21 +13,22 @@ use chrono::{DateTime, Utc};
 use booking_core::{
     Actor, Availability, BookingId, BookingQuery, BookingService, BookingStatus, Command, FileUpload, MemoryNotifier,
     MemoryStore, MessageCursor, MessageQuery, NewBooking, NewMessage, Outcome, Page, Policy, Request, SandboxGateway,
-    Selection, Service, ServiceError, ServiceQuery, SlotSearch, SortBy, TimeRange, TokioSleeper, UserId,
+    Selection, Service, ServiceError, ServiceQuery, SlotSearch, SortBy, Store, TimeRange, TokioSleeper, UserId,
 };
 
 use crate::convert::{self, dump, from_value, to_decimal, to_value, Int};
 use crate::errors::{core, validation};
 use crate::types::{PyBooking, PyMoney, PyRevenueSplit};
 
-type Embedded = BookingService<MemoryStore, SandboxGateway, MemoryNotifier>;
+type Embedded = BookingService<Box<dyn Store>, SandboxGateway, MemoryNotifier>;
 
 /// What `tick` returns: the bookings that changed, and `(id, code)` of
 /// the timers that failed.
 type TickResult = (Vec<PyBooking>, Vec<(String, String)>);
 
-/// The booking service on the embedded default: an in-memory store, the
-/// sandbox payment gateway and an in-memory notifier.
+/// The booking service: on the embedded default (an in-memory store), or
+/// on a Python key-value store (`Engine(store=...)`), with the sandbox
+/// payment gateway and an in-memory notifier.
 #[pyclass(name = "Engine", module = "booking", frozen)]
 pub struct Engine {
     service: Arc<Embedded>,
@@ -93,15 +94,19 @@ fn user(obj: &Bound<'_, PyAny>) -> PyResult<Actor> {
 
 #[pymethods]
 impl Engine {
-    /// A fresh engine on the embedded default.
+    /// A fresh engine: in memory, or on `store` (a `booking.KeyValueStore`).
     #[new]
-    fn new() -> PyResult<Self> {
+    #[pyo3(signature = (store=None))]
+    fn new(store: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_time()
             .build()
             .map_err(|e| validation("engine.runtime", &e.to_string()))?;
-        let service =
-            BookingService::new(MemoryStore::new(), SandboxGateway::new(), MemoryNotifier::new(), TokioSleeper);
+        let store: Box<dyn Store> = match store {
+            Some(kv) => Box::new(crate::store::kv_store(kv)?),
+            None => Box::new(MemoryStore::new()),
+        };
+        let service = BookingService::new(store, SandboxGateway::new(), MemoryNotifier::new(), TokioSleeper);
         Ok(Engine { service: Arc::new(service), runtime })
     }
 

@@ -10,6 +10,7 @@ use pyo3::prelude::*;
 mod convert;
 mod engine;
 mod errors;
+mod store;
 mod types;
 
 #[pymodule]
@@ -23,6 +24,7 @@ fn _booking(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(types::preview_split, m)?)?;
     m.add_function(wrap_pyfunction!(types::policy_preset, m)?)?;
     m.add_function(wrap_pyfunction!(types::tally, m)?)?;
+    m.add_function(wrap_pyfunction!(store::check_store, m)?)?;
     m.add("BookingError", py.get_type::<errors::BookingError>())?;
     m.add("ValidationError", py.get_type::<errors::ValidationError>())?;
     m.add("ForbiddenError", py.get_type::<errors::ForbiddenError>())?;

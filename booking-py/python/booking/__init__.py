@@ -10,13 +10,17 @@ Two ways in:
 - ``Engine()``: the service on the embedded default (in-memory store,
   sandbox payments) with the seed's operations (``create_split_booking``,
   ``update_booking_status``, ``request_revision``, ``release_funds``, ...).
+- ``Engine(store=...)``: the same on your own storage: any object with
+  ``get``, ``scan`` and ``write`` (``KeyValueStore``), such as the sqlite3
+  store in ``examples/python/sqlite_store.py``;
+  ``booking.testing.check_store`` proves one keeps the contract.
 - The pure API: ``Booking.create`` / ``Booking.handle`` /
   ``Booking.allowed_actions``, ``RevenueSplit.allocate``,
   ``preview_split``, for a backend that owns its database and payment calls.
 """
 
 from enum import Enum
-from typing import Dict
+from typing import Dict, Iterable, List, Optional, Protocol, Tuple
 
 from ._booking import (
     Booking,
@@ -36,6 +40,33 @@ from ._booking import (
     preview_split,
     tally,
 )
+
+class KeyValueStore(Protocol):
+    """Storage for ``Engine(store=...)``: keys and JSON text values, each with a
+    version (1 when created, one more per write). The engine keeps every rule
+    of a booking store (versions, leases, slot claims, idempotency, chat
+    order) on top of ``write``'s compare-and-set, so ``write`` must apply a
+    whole batch atomically or not at all.
+    """
+
+    def get(self, key: str) -> Optional[Tuple[int, str]]:
+        """``(version, value)``, or ``None`` if the key is absent."""
+        ...
+
+    def scan(self, prefix: str) -> Iterable[Tuple[str, int, str]]:
+        """Every ``(key, version, value)`` whose key starts with ``prefix``."""
+        ...
+
+    def write(self, batch: List[Tuple[str, str, int, Optional[str]]]) -> bool:
+        """Applies ``(op, key, expected, value)`` items all or none.
+
+        ``op`` is ``"put"`` (set ``value``), ``"delete"`` or ``"check"`` (write
+        nothing); ``expected`` is the key's current version, 0 for absent.
+        Returns ``False``, having written nothing, if any key is not at its
+        expected version.
+        """
+        ...
+
 
 class BookingStatus(str, Enum):
     """A booking's status (SPEC B1); compares equal to its string."""
@@ -73,6 +104,7 @@ class PaymentStatus(str, Enum):
 __all__ = [
     "Booking",
     "BookingStatus",
+    "KeyValueStore",
     "BookingError",
     "ConflictError",
     "Decision",

@@ -4,11 +4,11 @@ or ``Money``; never ``float``. Datetimes must be timezone-aware."""
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union, final
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union, final
 
 from typing_extensions import TypeAlias
 
-from . import BookingStatus, PaymentStatus
+from . import BookingStatus, KeyValueStore, PaymentStatus
 
 _Amount: TypeAlias = Union["Money", Decimal, str, int]
 _Actor: TypeAlias = Union[str, Mapping[str, str]]
@@ -25,6 +25,7 @@ __all__ = [
     "preview_split",
     "policy_preset",
     "tally",
+    "check_store",
     "BookingError",
     "ValidationError",
     "ForbiddenError",
@@ -125,7 +126,7 @@ class Booking:
 
 @final
 class Engine:
-    def __new__(cls) -> "Engine": ...
+    def __new__(cls, store: Optional[KeyValueStore] = None) -> "Engine": ...
     def set_sandbox_time(self, now: datetime) -> None: ...
     def create_booking(
         self, new: Mapping[str, Any], now: datetime, idempotency_key: Optional[str] = None
@@ -211,3 +212,4 @@ def policy_preset(name: str, fee_bps: Optional[int] = None) -> _JsonDict: ...
 def tally(
     release_rule: str, members: Sequence[str], lead: str, votes: Mapping[str, bool], window_closed: bool = False
 ) -> str: ...
+def check_store(factory: Callable[[], KeyValueStore]) -> int: ...
