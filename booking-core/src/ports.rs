@@ -423,6 +423,37 @@ pub trait PaymentGateway: Send + Sync {
     async fn reverse(&self, booking_id: &BookingId, step: &PaymentEffect) -> Result<(), PaymentError>;
 }
 
+/// `impl PaymentGateway` for a pointer to one, forwarding every call.
+macro_rules! forward_gateway {
+    ($($doc:literal)* $ptr:ident) => {
+        $(#[doc = $doc])*
+        #[async_trait]
+        impl<G: PaymentGateway + ?Sized> PaymentGateway for $ptr<G> {
+            async fn authorize(&self, call: PaymentCall<'_>, method: Option<&str>) -> Result<(), PaymentError> {
+                (**self).authorize(call, method).await
+            }
+            async fn capture(&self, call: PaymentCall<'_>) -> Result<(), PaymentError> {
+                (**self).capture(call).await
+            }
+            async fn void(&self, call: PaymentCall<'_>) -> Result<(), PaymentError> {
+                (**self).void(call).await
+            }
+            async fn transfer(&self, call: PaymentCall<'_>, user: &UserId, account: Option<&str>) -> Result<(), PaymentError> {
+                (**self).transfer(call, user, account).await
+            }
+            async fn refund(&self, call: PaymentCall<'_>) -> Result<(), PaymentError> {
+                (**self).refund(call).await
+            }
+            async fn reverse(&self, booking_id: &BookingId, step: &PaymentEffect) -> Result<(), PaymentError> {
+                (**self).reverse(booking_id, step).await
+            }
+        }
+    };
+}
+
+forward_gateway!("A boxed gateway is a gateway, so one service type can use a gateway chosen at run time." Box);
+forward_gateway!("A shared gateway is a gateway (the caller keeps a handle, say to read the sandbox's balances)." Arc);
+
 /// Performs one payment step through a gateway.
 pub(crate) async fn perform<G: PaymentGateway + ?Sized>(
     gateway: &G,

@@ -12,30 +12,40 @@ use chrono::{DateTime, Utc};
 
 use booking_core::{
     Actor, Availability, BookingId, BookingQuery, BookingService, BookingStatus, Command, FileUpload, MemoryNotifier,
-    MemoryStore, MessageCursor, MessageQuery, NewBooking, NewMessage, Outcome, Page, Policy, Request, SandboxGateway,
-    Selection, Service, ServiceError, ServiceQuery, SlotSearch, SortBy, Store, TimeRange, TokioSleeper, UserId,
+    MemoryStore, MessageCursor, MessageQuery, NewBooking, NewMessage, Outcome, Page, PaymentGateway, Policy, Request,
+    SandboxGateway, Selection, Service, ServiceError, ServiceQuery, SlotSearch, SortBy, Store, TimeRange, TokioSleeper,
+    UserId,
 };
 
 use crate::convert::{self, dump, from_value, to_decimal, to_value, Int};
 use crate::errors::{core, validation};
 use crate::types::{PyBooking, PyMoney, PyRevenueSplit};
 
-type Embedded = BookingService<Box<dyn Store>, SandboxGateway, MemoryNotifier>;
+type Embedded = BookingService<Box<dyn Store>, Box<dyn PaymentGateway>, MemoryNotifier>;
 
 /// What `tick` returns: the bookings that changed, and `(id, code)` of
 /// the timers that failed.
 type TickResult = (Vec<PyBooking>, Vec<(String, String)>);
 
-/// The booking service: on the embedded default (an in-memory store), or
-/// on a Python key-value store (`Engine(store=...)`), with the sandbox
-/// payment gateway and an in-memory notifier.
+/// The booking service: on the embedded default (an in-memory store and
+/// the sandbox gateway), or on a Python key-value store and a Python
+/// payment gateway (`Engine(store=..., gateway=...)`), with an in-memory
+/// notifier.
 #[pyclass(name = "Engine", module = "booking", frozen)]
 pub struct Engine {
     service: Arc<Embedded>,
+    /// The sandbox, when the engine pays through it.
+    sandbox: Option<Arc<SandboxGateway>>,
     runtime: tokio::runtime::Runtime,
 }
 
 impl Engine {
+    fn sandbox(&self) -> PyResult<&SandboxGateway> {
+        self.sandbox
+            .as_deref()
+            .ok_or_else(|| validation("engine.not_sandbox", "this engine pays through your gateway, not the sandbox"))
+    }
+
     fn run<T: Send>(&self, py: Python<'_>, f: impl Future<Output = Result<T, ServiceError>> + Send) -> PyResult<T> {
         py.detach(|| self.runtime.block_on(f)).map_err(|e| service_error(py, e))
     }
@@ -94,10 +104,11 @@ fn user(obj: &Bound<'_, PyAny>) -> PyResult<Actor> {
 
 #[pymethods]
 impl Engine {
-    /// A fresh engine: in memory, or on `store` (a `booking.KeyValueStore`).
+    /// A fresh engine: in memory with sandbox payments, or on `store` (a
+    /// `booking.KeyValueStore`) and `gateway` (a `booking.PaymentGateway`).
     #[new]
-    #[pyo3(signature = (store=None))]
-    fn new(store: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+    #[pyo3(signature = (store=None, gateway=None))]
+    fn new(store: Option<&Bound<'_, PyAny>>, gateway: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_time()
             .build()
@@ -106,13 +117,20 @@ impl Engine {
             Some(kv) => Box::new(crate::store::kv_store(kv)?),
             None => Box::new(MemoryStore::new()),
         };
-        let service = BookingService::new(store, SandboxGateway::new(), MemoryNotifier::new(), TokioSleeper);
-        Ok(Engine { service: Arc::new(service), runtime })
+        let (gateway, sandbox): (Box<dyn PaymentGateway>, _) = match gateway {
+            Some(g) => (Box::new(crate::gateway::gateway(g)?), None),
+            None => {
+                let sandbox = Arc::new(SandboxGateway::new());
+                (Box::new(sandbox.clone()), Some(sandbox))
+            }
+        };
+        let service = BookingService::new(store, gateway, MemoryNotifier::new(), TokioSleeper);
+        Ok(Engine { service: Arc::new(service), sandbox, runtime })
     }
 
     /// Sets the sandbox's clock (card holds expire after 7 days on it).
     fn set_sandbox_time(&self, now: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.service.gateway().set_now(convert::datetime(now)?);
+        self.sandbox()?.set_now(convert::datetime(now)?);
         Ok(())
     }
 
@@ -495,10 +513,10 @@ impl Engine {
         dump(py, &self.service.notifier().sent())
     }
 
-    /// The sandbox's balances by account.
+    /// The sandbox's balances by account (sandbox engines only).
     fn balances<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let out = PyDict::new(py);
-        for (account, money) in self.service.gateway().balances() {
+        for (account, money) in self.sandbox()?.balances() {
             out.set_item(account, PyMoney(money))?;
         }
         Ok(out)

@@ -10,6 +10,7 @@ use pyo3::prelude::*;
 mod convert;
 mod engine;
 mod errors;
+mod gateway;
 mod store;
 mod types;
 
@@ -25,13 +26,22 @@ fn _booking(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(types::policy_preset, m)?)?;
     m.add_function(wrap_pyfunction!(types::tally, m)?)?;
     m.add_function(wrap_pyfunction!(store::check_store, m)?)?;
-    m.add("BookingError", py.get_type::<errors::BookingError>())?;
-    m.add("ValidationError", py.get_type::<errors::ValidationError>())?;
-    m.add("ForbiddenError", py.get_type::<errors::ForbiddenError>())?;
-    m.add("InvalidTransitionError", py.get_type::<errors::InvalidTransitionError>())?;
-    m.add("ConflictError", py.get_type::<errors::ConflictError>())?;
-    m.add("PaymentDeclinedError", py.get_type::<errors::PaymentDeclinedError>())?;
-    m.add("PaymentRetryableError", py.get_type::<errors::PaymentRetryableError>())?;
-    m.add("NotFoundError", py.get_type::<errors::NotFoundError>())?;
+    // Each class carries a default `.code`, for errors raised from Python
+    // (a gateway declining a card, say); the engine's own set the exact one.
+    let classes = [
+        ("BookingError", py.get_type::<errors::BookingError>(), "booking.error"),
+        ("ValidationError", py.get_type::<errors::ValidationError>(), "validation.invalid"),
+        ("ForbiddenError", py.get_type::<errors::ForbiddenError>(), "lifecycle.forbidden"),
+        ("InvalidTransitionError", py.get_type::<errors::InvalidTransitionError>(), "lifecycle.invalid_transition"),
+        ("ConflictError", py.get_type::<errors::ConflictError>(), "store.conflict"),
+        ("PaymentDeclinedError", py.get_type::<errors::PaymentDeclinedError>(), "payment.declined"),
+        ("PaymentRetryableError", py.get_type::<errors::PaymentRetryableError>(), "payment.unavailable"),
+        ("NotFoundError", py.get_type::<errors::NotFoundError>(), "service.not_found"),
+    ];
+    for (name, class, code) in classes {
+        class.setattr("code", code)?;
+        class.setattr("message", "")?;
+        m.add(name, class)?;
+    }
     Ok(())
 }

@@ -74,7 +74,7 @@ def entry_points():
         (e.put_availability, ["lead", {"timeZone": "UTC", "weekly": {"mon": ["09:00-17:00"]}}]),
         (e.rating, ["lead"]),
         (e.free_slots, [b.to_dict() | {"id": "n"}, T0, 3]),
-        (booking.Engine, [None]),
+        (booking.Engine, [None, None]),
     ]
 
 

@@ -10,10 +10,11 @@ Two ways in:
 - ``Engine()``: the service on the embedded default (in-memory store,
   sandbox payments) with the seed's operations (``create_split_booking``,
   ``update_booking_status``, ``request_revision``, ``release_funds``, ...).
-- ``Engine(store=...)``: the same on your own storage: any object with
-  ``get``, ``scan`` and ``write`` (``KeyValueStore``), such as the sqlite3
-  store in ``examples/python/sqlite_store.py``;
-  ``booking.testing.check_store`` proves one keeps the contract.
+- ``Engine(store=..., gateway=...)``: the same on your own storage (any
+  object with ``get``, ``scan`` and ``write``: ``KeyValueStore``, such as
+  the sqlite3 store in ``examples/python/sqlite_store.py``;
+  ``booking.testing.check_store`` proves one keeps the contract) and your
+  own payment provider (``PaymentGateway``).
 - The pure API: ``Booking.create`` / ``Booking.handle`` /
   ``Booking.allowed_actions``, ``RevenueSplit.allocate``,
   ``preview_split``, for a backend that owns its database and payment calls.
@@ -68,6 +69,39 @@ class KeyValueStore(Protocol):
         ...
 
 
+class PaymentGateway(Protocol):
+    """Payments for ``Engine(gateway=...)``. Every call carries the step's
+    idempotency key: called again with a key it has processed, a gateway
+    answers as the first time and moves no money. Return to succeed; raise
+    ``PaymentDeclinedError`` for a final failure (the command fails and
+    earlier steps are reversed); raise anything else for a transient one
+    (retried with backoff)."""
+
+    def authorize(self, booking_id: str, key: str, amount: Money, payment_method: Optional[str]) -> None:
+        """Hold ``amount`` on the client's payment method."""
+        ...
+
+    def capture(self, booking_id: str, key: str, amount: Money) -> None:
+        """Capture the booking's hold into the platform's escrow."""
+        ...
+
+    def void(self, booking_id: str, key: str, amount: Money) -> None:
+        """Release the booking's hold."""
+        ...
+
+    def transfer(self, booking_id: str, key: str, amount: Money, user_id: str, account: Optional[str]) -> None:
+        """Pay a team member (to ``account`` if given) from escrow."""
+        ...
+
+    def refund(self, booking_id: str, key: str, amount: Money) -> None:
+        """Refund the client from escrow."""
+        ...
+
+    def reverse(self, booking_id: str, step: Dict[str, object]) -> None:
+        """Undo the step with ``step["key"]`` if it happened (rollback)."""
+        ...
+
+
 class BookingStatus(str, Enum):
     """A booking's status (SPEC B1); compares equal to its string."""
 
@@ -114,6 +148,7 @@ __all__ = [
     "Money",
     "NotFoundError",
     "PaymentDeclinedError",
+    "PaymentGateway",
     "PaymentStatus",
     "PaymentRetryableError",
     "RevenueSplit",

@@ -8,7 +8,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from typing_extensions import TypeAlias
 
-from . import BookingStatus, KeyValueStore, PaymentStatus
+from . import BookingStatus, KeyValueStore, PaymentGateway, PaymentStatus
 
 _Amount: TypeAlias = Union["Money", Decimal, str, int]
 _Actor: TypeAlias = Union[str, Mapping[str, str]]
@@ -126,7 +126,9 @@ class Booking:
 
 @final
 class Engine:
-    def __new__(cls, store: Optional[KeyValueStore] = None) -> "Engine": ...
+    def __new__(
+        cls, store: Optional[KeyValueStore] = None, gateway: Optional[PaymentGateway] = None
+    ) -> "Engine": ...
     def set_sandbox_time(self, now: datetime) -> None: ...
     def create_booking(
         self, new: Mapping[str, Any], now: datetime, idempotency_key: Optional[str] = None
