@@ -84,20 +84,35 @@ pub(crate) fn money(obj: &Bound<'_, PyAny>, currency: Option<&str>) -> PyResult<
     parsed.map_err(crate::errors::core)
 }
 
-/// A timezone-aware `datetime`, in UTC.
+/// A timezone-aware `datetime`, in UTC, exactly: `at - 1970-01-01 UTC` is
+/// a `timedelta` whose days, seconds and microseconds are integers (no
+/// float in between); a naive `datetime` cannot be subtracted from an
+/// aware one, which is how it is told apart.
 pub(crate) fn datetime(obj: &Bound<'_, PyAny>) -> PyResult<DateTime<Utc>> {
-    if !obj.is_instance(datetime_type(obj.py())?)? {
+    let py = obj.py();
+    if !obj.is_instance(datetime_type(py)?)? {
         let kind = obj.get_type().name()?;
         return Err(PyTypeError::new_err(format!("expected a timezone-aware datetime, got {kind}")));
     }
-    if obj.getattr("tzinfo")?.is_none() || obj.call_method0("utcoffset")?.is_none() {
+    let epoch = EPOCH.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+        let utc = py.import("datetime")?.getattr("timezone")?.getattr("utc")?;
+        Ok(datetime_type(py)?.call1((1970, 1, 1, 0, 0, 0, 0, utc))?.unbind())
+    })?;
+    let Ok(delta) = obj.sub(epoch.bind(py)) else {
         return Err(validation(
             "datetime.naive",
             "naive datetimes are refused: attach a zone, e.g. datetime(..., tzinfo=timezone.utc)",
         ));
-    }
-    obj.extract::<DateTime<Utc>>()
+    };
+    let days: i64 = delta.getattr("days")?.extract()?;
+    let seconds: i64 = delta.getattr("seconds")?.extract()?;
+    let micros: i64 = delta.getattr("microseconds")?.extract()?;
+    let secs = days * 86_400 + seconds;
+    DateTime::from_timestamp(secs, (micros * 1_000) as u32)
+        .ok_or_else(|| validation("datetime.out_of_range", "the datetime is out of range"))
 }
+
+static EPOCH: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 /// An actor: a user id as `str`, or `{"kind": "system"}` /
 /// `{"kind": "mediator", "userId": ...}` (see `booking.system()` and

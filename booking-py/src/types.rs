@@ -12,7 +12,8 @@ use pyo3::types::{PyDict, PyList, PyTuple, PyType};
 use rust_decimal::Decimal;
 
 use booking_core::{
-    allowed_commands, Booking, Currency, Money, NewBooking, PaymentEffect, Request, RevenueSplit, SplitMember,
+    allowed_commands, Booking, BookingStatus, Currency, Money, NewBooking, PaymentEffect, Request, RevenueSplit,
+    SplitMember,
 };
 
 use crate::convert::{self, dump, from_value, to_decimal, to_value, Int};
@@ -230,8 +231,17 @@ pub fn tally(
 /// with its idempotency key), as dicts.
 #[pyclass(name = "Decision", module = "booking", frozen)]
 pub struct PyDecision {
-    events: Vec<booking_core::Event>,
+    /// The booking after the decision; its events are its history's tail.
+    after: Arc<Booking>,
+    /// How many events the booking had before.
+    from: usize,
     effects: Vec<PaymentEffect>,
+}
+
+impl PyDecision {
+    fn new_events(&self) -> Vec<&booking_core::Event> {
+        self.after.history.since(self.from).collect()
+    }
 }
 
 #[pymethods]
@@ -239,7 +249,7 @@ impl PyDecision {
     /// The events appended, oldest first.
     #[getter]
     fn events<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        dump(py, &self.events)
+        dump(py, &self.new_events())
     }
 
     /// The payment steps, in order.
@@ -249,11 +259,12 @@ impl PyDecision {
     }
 
     fn __repr__(&self) -> String {
-        format!("Decision({} events, {} payment steps)", self.events.len(), self.effects.len())
+        format!("Decision({} events, {} payment steps)", self.new_events().len(), self.effects.len())
     }
 }
 
 static BOOKING_STATUS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static BOOKING_STATUSES: PyOnceLock<Vec<Py<PyAny>>> = PyOnceLock::new();
 static PAYMENT_STATUS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 /// A booking's state (immutable: `handle` returns the next state).
@@ -269,8 +280,8 @@ impl PyBooking {
         let new: NewBooking = from_value(to_value(new)?, "new booking")?;
         let now = convert::datetime(now)?;
         let decision = booking_core::decide_create(new, now).map_err(core)?;
-        let booking = Booking::replay(decision.events.clone()).map_err(core)?;
-        Ok((PyBooking(Arc::new(booking)), PyDecision { events: decision.events, effects: decision.effects }))
+        let booking = Arc::new(Booking::replay(decision.events).map_err(core)?);
+        Ok((PyBooking(booking.clone()), PyDecision { after: booking, from: 0, effects: decision.effects }))
     }
 
     /// Decides `command` by `actor` at `at` and applies it: the next state
@@ -284,8 +295,9 @@ impl PyBooking {
         let request = Request::new(convert::actor(actor)?, convert::command(command)?, convert::datetime(at)?);
         let decision = booking_core::decide(&self.0, &request).map_err(core)?;
         let mut next = Booking::clone(&self.0);
-        next.apply_all(decision.events.clone()).map_err(core)?;
-        Ok((PyBooking(Arc::new(next)), PyDecision { events: decision.events, effects: decision.effects }))
+        next.apply_all(decision.events).map_err(core)?;
+        let (next, from) = (Arc::new(next), self.0.history.len());
+        Ok((PyBooking(next.clone()), PyDecision { after: next, from, effects: decision.effects }))
     }
 
     /// The commands `actor` may send at `at` (B6), in table order.
@@ -311,7 +323,12 @@ impl PyBooking {
     /// A `booking.BookingStatus` (a `str` enum).
     #[getter]
     fn status<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        BOOKING_STATUS.import(py, "booking", "BookingStatus")?.call1((self.0.status.as_str(),))
+        let members = BOOKING_STATUSES.get_or_try_init(py, || -> PyResult<Vec<Py<PyAny>>> {
+            let class = BOOKING_STATUS.import(py, "booking", "BookingStatus")?;
+            BookingStatus::ALL.iter().map(|s| Ok(class.call1((s.as_str(),))?.unbind())).collect()
+        })?;
+        let index = BookingStatus::ALL.iter().position(|s| *s == self.0.status).unwrap_or_default();
+        Ok(members[index].bind(py).clone())
     }
 
     /// A `booking.PaymentStatus` (a `str` enum).
