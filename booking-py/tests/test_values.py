@@ -99,3 +99,17 @@ def test_pure_api_decides_and_lists_actions():
     assert booking.Booking.from_json(confirmed.to_json()) == confirmed
     assert booking.Booking.from_dict(confirmed.to_dict()) == confirmed
     assert confirmed != b
+
+
+def test_aware_datetimes_convert_exactly_in_any_zone():
+    from datetime import timedelta
+
+    berlin_summer = timezone(timedelta(hours=2))
+    when = datetime(2026, 6, 1, 11, 0, 0, 123456, tzinfo=berlin_summer)  # 09:00:00.123456 UTC
+    new = {"id": "b", "clientId": "c", "providerId": "p", "price": {"amount": "1.00", "currency": "USD"},
+           "scheduledDate": datetime(2026, 6, 4, 9, tzinfo=timezone.utc), "estimatedDurationMinutes": 60}
+    b, _ = booking.Booking.create(new, when)
+    assert b.to_dict()["createdAt"] == "2026-06-01T09:00:00.123456Z"
+    before_epoch = datetime(1969, 12, 31, 23, 59, 59, 500000, tzinfo=timezone.utc)
+    early, _ = booking.Booking.create(new, before_epoch)
+    assert early.to_dict()["createdAt"].startswith("1969-12-31T23:59:59.5")
