@@ -96,8 +96,11 @@ pub struct NewBooking {
     pub payment_method: Option<String>,
 }
 
+/// The standard policy, built once and shared by every booking that
+/// leaves `policy` out of its JSON.
 fn standard_policy() -> Arc<Policy> {
-    Arc::new(Policy::standard())
+    static STANDARD: std::sync::OnceLock<Arc<Policy>> = std::sync::OnceLock::new();
+    STANDARD.get_or_init(|| Arc::new(Policy::standard())).clone()
 }
 
 impl NewBooking {

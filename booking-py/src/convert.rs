@@ -136,8 +136,12 @@ pub(crate) fn actor(obj: &Bound<'_, PyAny>) -> PyResult<Actor> {
 /// its JSON shape as a dict (`{"type": "request-revision", "feedback": ...}`).
 pub(crate) fn command(obj: &Bound<'_, PyAny>) -> PyResult<Command> {
     let value = if let Ok(s) = obj.cast::<PyString>() {
+        let name: String = s.extract()?;
+        if let Some(command) = bare_commands().get(name.as_str()) {
+            return Ok(command.clone());
+        }
         let mut map = Map::new();
-        map.insert("type".into(), Value::String(s.extract()?));
+        map.insert("type".into(), Value::String(name));
         Value::Object(map)
     } else if obj.is_instance_of::<PyDict>() {
         to_value(obj)?
@@ -146,6 +150,22 @@ pub(crate) fn command(obj: &Bound<'_, PyAny>) -> PyResult<Command> {
         return Err(PyTypeError::new_err(format!("expected a command name (str) or dict, got {kind}")));
     };
     from_value(value, "command")
+}
+
+/// The commands that need no payload (`"confirm"`, `"cancel"`, ...), read
+/// once through serde from the transition table's names, so the hot path
+/// is a lookup rather than a JSON round trip.
+fn bare_commands() -> &'static std::collections::HashMap<&'static str, Command> {
+    static BARE: std::sync::OnceLock<std::collections::HashMap<&'static str, Command>> = std::sync::OnceLock::new();
+    BARE.get_or_init(|| {
+        booking_core::TRANSITIONS
+            .iter()
+            .filter_map(|t| {
+                let name = t.command.as_str();
+                serde_json::from_value(serde_json::json!({ "type": name })).ok().map(|c| (name, c))
+            })
+            .collect()
+    })
 }
 
 /// Reads a core type from its JSON shape; a mismatch is a validation error.
