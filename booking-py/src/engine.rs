@@ -11,7 +11,7 @@ use pyo3::types::PyDict;
 use chrono::{DateTime, Utc};
 
 use booking_core::{
-    Actor, Availability, BookingId, BookingQuery, BookingService, BookingStatus, Command, FileUpload, MemoryNotifier,
+    Actor, Availability, BookingId, BookingQuery, BookingService, BookingStatus, FileUpload, MemoryNotifier,
     MemoryStore, MessageCursor, MessageQuery, NewBooking, NewMessage, Outcome, Page, PaymentGateway, Policy, Request,
     SandboxGateway, Selection, Service, ServiceError, ServiceQuery, SlotSearch, SortBy, Store, TimeRange, TokioSleeper,
     UserId,
@@ -50,19 +50,13 @@ impl Engine {
         py.detach(|| self.runtime.block_on(f)).map_err(|e| service_error(py, e))
     }
 
-    fn execute_as(
+    /// Runs a service command and returns the booking after it.
+    fn outcome(
         &self,
         py: Python<'_>,
-        id: &str,
-        actor: Actor,
-        command: Command,
-        at: &Bound<'_, PyAny>,
-        key: Option<&str>,
+        f: impl Future<Output = Result<Outcome, ServiceError>> + Send,
     ) -> PyResult<PyBooking> {
-        let request = Request::new(actor, command, convert::datetime(at)?);
-        let id = BookingId::from(id);
-        let out: Outcome = self.run(py, self.service.execute(&id, request, key))?;
-        Ok(PyBooking(out.booking))
+        Ok(PyBooking(self.run(py, f)?.booking))
     }
 }
 
@@ -145,7 +139,7 @@ impl Engine {
     ) -> PyResult<PyBooking> {
         let new: NewBooking = from_value(to_value(new)?, "new booking")?;
         let now = convert::datetime(now)?;
-        Ok(PyBooking(self.run(py, self.service.create(new, now, idempotency_key))?.booking))
+        self.outcome(py, self.service.create(new, now, idempotency_key))
     }
 
     /// The seed's `createSplitBooking`: a team booking led by the split's lead.
@@ -180,7 +174,7 @@ impl Engine {
         )
         .with_policy(policy);
         let now = convert::datetime(now)?;
-        Ok(PyBooking(self.run(py, self.service.create(new, now, idempotency_key))?.booking))
+        self.outcome(py, self.service.create(new, now, idempotency_key))
     }
 
     /// Runs any command (`"confirm"`, or a dict such as
@@ -195,7 +189,9 @@ impl Engine {
         at: &Bound<'_, PyAny>,
         idempotency_key: Option<&str>,
     ) -> PyResult<PyBooking> {
-        self.execute_as(py, booking_id, user(actor)?, convert::command(command)?, at, idempotency_key)
+        let request = Request::new(user(actor)?, convert::command(command)?, convert::datetime(at)?);
+        let id = BookingId::from(booking_id);
+        self.outcome(py, self.service.execute(&id, request, idempotency_key))
     }
 
     /// The seed's `updateBookingStatus(id, status, {updatedBy, notes})`.
@@ -212,8 +208,7 @@ impl Engine {
         let status = statuses(vec![status.to_owned()])?[0];
         let (actor, at) = (user(updated_by)?, convert::datetime(at)?);
         let id = BookingId::from(booking_id);
-        let out = self.run(py, self.service.update_booking_status(&id, status, actor, notes, at))?;
-        Ok(PyBooking(out.booking))
+        self.outcome(py, self.service.update_booking_status(&id, status, actor, notes, at))
     }
 
     /// The seed's `requestRevision(id, {feedback})`.
@@ -225,7 +220,8 @@ impl Engine {
         feedback: String,
         at: &Bound<'_, PyAny>,
     ) -> PyResult<PyBooking> {
-        self.execute_as(py, booking_id, Actor::user(client_id), Command::RequestRevision { feedback }, at, None)
+        let (id, at) = (BookingId::from(booking_id), convert::datetime(at)?);
+        self.outcome(py, self.service.request_revision(&id, client_id, feedback, at))
     }
 
     /// The seed's `releaseFunds(id, {approved: true, approvedBy})`.
@@ -236,7 +232,8 @@ impl Engine {
         approved_by: &str,
         at: &Bound<'_, PyAny>,
     ) -> PyResult<PyBooking> {
-        self.execute_as(py, booking_id, Actor::user(approved_by), Command::Approve, at, None)
+        let (id, at) = (BookingId::from(booking_id), convert::datetime(at)?);
+        self.outcome(py, self.service.release_funds(&id, approved_by, at))
     }
 
     /// The seed's `distributeSplitPayment(id)`.
@@ -247,7 +244,8 @@ impl Engine {
         lead_id: &str,
         at: &Bound<'_, PyAny>,
     ) -> PyResult<PyBooking> {
-        self.execute_as(py, booking_id, Actor::user(lead_id), Command::Distribute, at, None)
+        let (id, at) = (BookingId::from(booking_id), convert::datetime(at)?);
+        self.outcome(py, self.service.distribute_split_payment(&id, lead_id, at))
     }
 
     /// The booking's current state.
@@ -347,7 +345,8 @@ impl Engine {
         at: &Bound<'_, PyAny>,
     ) -> PyResult<PyBooking> {
         let file: FileUpload = from_value(to_value(file)?, "file")?;
-        self.execute_as(py, booking_id, Actor::user(uploaded_by), Command::UploadFile(file), at, None)
+        let (id, at) = (BookingId::from(booking_id), convert::datetime(at)?);
+        self.outcome(py, self.service.upload_booking_file(&id, uploaded_by, file, at))
     }
 
     /// The seed's `shareWithTeam`: named users may read the file until
@@ -366,8 +365,8 @@ impl Engine {
     ) -> PyResult<PyBooking> {
         let expires_at = expires_at.map(convert::datetime).transpose()?;
         let with: Vec<UserId> = share_with.into_iter().map(Into::into).collect();
-        let command = Command::ShareFile { file_id: file_id.into(), with, expires_at };
-        self.execute_as(py, booking_id, Actor::user(shared_by), command, at, None)
+        let (id, at) = (BookingId::from(booking_id), convert::datetime(at)?);
+        self.outcome(py, self.service.share_with_team(&id, shared_by, file_id.into(), with, expires_at, at))
     }
 
     /// The file's metadata if `actor` may read it at `at`; raises
@@ -395,7 +394,8 @@ impl Engine {
         text: String,
         at: &Bound<'_, PyAny>,
     ) -> PyResult<PyBooking> {
-        self.execute_as(py, booking_id, Actor::user(author), Command::Review { rating: rating.0, text }, at, None)
+        let (id, at) = (BookingId::from(booking_id), convert::datetime(at)?);
+        self.outcome(py, self.service.review(&id, author, rating.0, text, at))
     }
 
     /// Monitoring (X7) over the bookings created in `[start, end)`:
