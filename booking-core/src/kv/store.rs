@@ -23,7 +23,7 @@ use crate::catalog::Service;
 use crate::chat::{ChatMessage, MessageCursor, MessagePage, MessageQuery};
 use crate::discovery::{ServiceHit, ServiceQuery};
 use crate::ids::{BookingId, ServiceId, UserId};
-use crate::metrics::{Metrics, TimeRange};
+use crate::metrics::{BookingFacts, Metrics, TimeRange};
 use crate::ports::{Appended, Commit, IdempotencyRecord, Operation, Store, StoreError};
 use crate::query::{BookingQuery, Page};
 use crate::review::RatingSummary;
@@ -151,8 +151,9 @@ impl<K: Kv> KvStore<K> {
     async fn ratings(&self) -> Result<HashMap<UserId, RatingSummary>, StoreError> {
         let mut out: HashMap<UserId, RatingSummary> = HashMap::new();
         for b in self.bookings().await? {
-            for r in b.reviews.iter().filter(|r| r.author == b.client_id) {
-                out.entry(b.provider_id.clone()).or_default().add(r.rating);
+            // The client's review, as the metrics and the memory store count it.
+            if let Some(stars) = BookingFacts::of(&b).client_rating {
+                out.entry(b.provider_id).or_default().add(stars);
             }
         }
         Ok(out)
