@@ -31,10 +31,11 @@ fn datetime_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
 pub(crate) const NO_FLOATS: &str = "floats are inexact and are refused for money: pass a decimal.Decimal, \
      a str such as \"19.99\", or int minor units";
 
-/// A `decimal.Decimal` as its exact text.
+/// A `decimal.Decimal` as its exact text in plain notation (`str()` would
+/// give `1E-8` for 0.00000001, which the core's strict parsers refuse).
 pub(crate) fn decimal_text(obj: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
     if obj.is_instance(decimal_type(obj.py())?)? {
-        Ok(Some(obj.str()?.extract()?))
+        Ok(Some(obj.call_method1("__format__", ("f",))?.extract()?))
     } else {
         Ok(None)
     }

@@ -9,7 +9,6 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList, PyTuple, PyType};
-use rust_decimal::Decimal;
 
 use booking_core::{
     allowed_commands, Booking, BookingStatus, Currency, Money, NewBooking, PaymentEffect, Request, RevenueSplit,
@@ -79,24 +78,21 @@ impl PyMoney {
     }
 }
 
+/// A member from `(user_id, role, percentage)` or its JSON shape, read by
+/// the core's own rules either way (a percentage is a `Decimal`, a decimal
+/// `str` or an `int`).
 fn member(item: &Bound<'_, PyAny>) -> PyResult<SplitMember> {
-    if let Ok(t) = item.cast::<PyTuple>() {
+    let value = if let Ok(t) = item.cast::<PyTuple>() {
         let (user, role, pct): (String, String, Bound<'_, PyAny>) = t.extract()?;
-        return Ok(SplitMember::new(user, role, percentage(&pct)?));
-    }
-    if item.is_instance_of::<PyDict>() {
-        return from_value(to_value(item)?, "split member");
-    }
-    Err(PyTypeError::new_err("a member is (user_id, role, percentage) or a dict with userId, role, percentage"))
-}
-
-fn percentage(obj: &Bound<'_, PyAny>) -> PyResult<Decimal> {
-    let text = match to_value(obj)? {
-        serde_json::Value::String(s) => s,
-        serde_json::Value::Number(n) => n.to_string(),
-        _ => return Err(PyTypeError::new_err("a percentage is a Decimal, str or int")),
+        serde_json::json!({ "userId": user, "role": role, "percentage": to_value(&pct)? })
+    } else if item.is_instance_of::<PyDict>() {
+        to_value(item)?
+    } else {
+        return Err(PyTypeError::new_err(
+            "a member is (user_id, role, percentage) or a dict with userId, role, percentage",
+        ));
     };
-    text.trim().parse().map_err(|_| validation("split.invalid_percentage", &format!("{text:?} is not a percentage")))
+    from_value(value, "split member")
 }
 
 /// A validated team split (S1–S10): members with exact percentages, the
