@@ -136,7 +136,8 @@ pub use lifecycle::{
 pub use money::{Money, MoneyError};
 pub use policy::{Policy, PolicyError, RefundTier};
 pub use split::{
-    platform_fee, Allocation, RevenueSplit, SplitError, SplitMember, LEAD_ROLE, MAX_MEMBERS, MAX_PERCENTAGE_DECIMALS,
+    parse_percentage, platform_fee, Allocation, RevenueSplit, SplitError, SplitMember, LEAD_ROLE, MAX_MEMBERS,
+    MAX_PERCENTAGE_DECIMALS,
 };
 pub use transitions::{mermaid, transition, CommandKind, Transition, TRANSITIONS};
 pub use vote::{tally, ReleaseRule, VoteOutcome};

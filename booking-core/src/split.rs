@@ -649,6 +649,19 @@ fn ser_percentage<S: Serializer>(p: &Decimal, s: S) -> Result<S::Ok, S::Error> {
 /// Percentages arrive as decimal strings (`"33.33"`) or JSON integers
 /// (`60`). A JSON number with a fraction is refused: it has already been
 /// through a float by the time it reaches any parser.
+/// Reads a percentage written as a plain decimal (`"33.33"`, `"60"`):
+/// digits, a point and a sign only, exactly; no exponent, no float. The
+/// range and precision rules come later, in [`RevenueSplit::new`].
+///
+/// ```
+/// assert_eq!(booking_core::parse_percentage("33.33").unwrap().to_string(), "33.33");
+/// assert!(booking_core::parse_percentage("1E-8").is_none());
+/// ```
+pub fn parse_percentage(text: &str) -> Option<Decimal> {
+    let plain = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-');
+    plain.then(|| Decimal::from_str_exact(text).ok()).flatten()
+}
+
 fn de_percentage<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
     struct V;
     impl de::Visitor<'_> for V {
@@ -657,10 +670,7 @@ fn de_percentage<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
             f.write_str("a percentage as a decimal string like \"33.33\" or an integer")
         }
         fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
-            let ok = !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-');
-            ok.then(|| Decimal::from_str_exact(v).ok())
-                .flatten()
-                .ok_or_else(|| E::custom(format!("percentage {v:?} is not a decimal number")))
+            parse_percentage(v).ok_or_else(|| E::custom(format!("percentage {v:?} is not a decimal number")))
         }
         fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
             Ok(Decimal::from(v))

@@ -35,7 +35,11 @@ pub(crate) const NO_FLOATS: &str = "floats are inexact and are refused for money
 /// give `1E-8` for 0.00000001, which the core's strict parsers refuse).
 pub(crate) fn decimal_text(obj: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
     if obj.is_instance(decimal_type(obj.py())?)? {
-        Ok(Some(obj.call_method1("__format__", ("f",))?.extract()?))
+        let text: String = obj.str()?.extract()?;
+        if text.contains(['E', 'e']) {
+            return Ok(Some(obj.call_method1("__format__", ("f",))?.extract()?));
+        }
+        Ok(Some(text))
     } else {
         Ok(None)
     }

@@ -8,7 +8,8 @@ use pyo3::basic::CompareOp;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyList, PyTuple, PyType};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
+use rust_decimal::Decimal;
 
 use booking_core::{
     allowed_commands, Booking, BookingStatus, Currency, Money, NewBooking, PaymentEffect, Request, RevenueSplit,
@@ -82,17 +83,31 @@ impl PyMoney {
 /// the core's own rules either way (a percentage is a `Decimal`, a decimal
 /// `str` or an `int`).
 fn member(item: &Bound<'_, PyAny>) -> PyResult<SplitMember> {
-    let value = if let Ok(t) = item.cast::<PyTuple>() {
+    if let Ok(t) = item.cast::<PyTuple>() {
         let (user, role, pct): (String, String, Bound<'_, PyAny>) = t.extract()?;
-        serde_json::json!({ "userId": user, "role": role, "percentage": to_value(&pct)? })
-    } else if item.is_instance_of::<PyDict>() {
-        to_value(item)?
-    } else {
-        return Err(PyTypeError::new_err(
-            "a member is (user_id, role, percentage) or a dict with userId, role, percentage",
-        ));
+        return Ok(SplitMember::new(user, role, percentage(&pct)?));
+    }
+    if item.is_instance_of::<PyDict>() {
+        return from_value(to_value(item)?, "split member");
+    }
+    Err(PyTypeError::new_err("a member is (user_id, role, percentage) or a dict with userId, role, percentage"))
+}
+
+/// A percentage by [`booking_core::parse_percentage`], the rule the JSON
+/// shape uses.
+fn percentage(obj: &Bound<'_, PyAny>) -> PyResult<Decimal> {
+    if obj.is_instance_of::<PyInt>() && !obj.is_instance_of::<PyBool>() {
+        let whole: i64 = obj.extract().map_err(|_| validation("json.invalid", "a percentage is out of range"))?;
+        return Ok(Decimal::from(whole));
+    }
+    let text = match convert::decimal_text(obj)? {
+        Some(text) => text,
+        None if obj.is_instance_of::<PyString>() => obj.extract()?,
+        None if obj.is_instance_of::<PyFloat>() => return Err(PyTypeError::new_err(convert::NO_FLOATS)),
+        None => return Err(PyTypeError::new_err("a percentage is a Decimal, str or int")),
     };
-    from_value(value, "split member")
+    booking_core::parse_percentage(&text)
+        .ok_or_else(|| validation("json.invalid", &format!("percentage {text:?} is not a decimal number")))
 }
 
 /// A validated team split (S1–S10): members with exact percentages, the
