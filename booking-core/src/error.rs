@@ -285,3 +285,124 @@ impl From<serde_json::Error> for Error {
 pub fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, Error> {
     serde_json::from_str(json).map_err(Error::from)
 }
+
+/// How a caller handles a refusal, read from its stable code: the classes
+/// the Python exceptions and the JavaScript `Error` names are made of, so
+/// every binding sorts the same code the same way.
+///
+/// ```
+/// use booking_core::ErrorKind;
+/// assert_eq!(ErrorKind::of("split.sum_not_100"), ErrorKind::Validation);
+/// assert_eq!(ErrorKind::of("lifecycle.forbidden").name(), "ForbiddenError");
+/// assert_eq!(ErrorKind::of("schedule.overlap"), ErrorKind::Conflict);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Bad input: an amount, a split, a command's payload.
+    Validation,
+    /// The actor may not do this.
+    Forbidden,
+    /// Not possible from the booking's status.
+    InvalidTransition,
+    /// Someone else changed it first, or the slot is taken.
+    Conflict,
+    /// The payment failed for good; nothing changed.
+    PaymentDeclined,
+    /// The payment provider kept failing; try later.
+    PaymentRetryable,
+    /// No such booking, file or service.
+    NotFound,
+    /// The store failed: neither bad input nor a refusal.
+    Unavailable,
+}
+
+impl ErrorKind {
+    /// The kind of the refusal with this code; unknown codes are
+    /// [`ErrorKind::Validation`].
+    ///
+    /// ```
+    /// # use booking_core::ErrorKind;
+    /// assert_eq!(ErrorKind::of("payment.unavailable"), ErrorKind::PaymentRetryable);
+    /// ```
+    pub fn of(code: &str) -> ErrorKind {
+        match code {
+            "lifecycle.forbidden" | "chat.not_participant" | "file.no_access" => ErrorKind::Forbidden,
+            "lifecycle.invalid_transition" | "lifecycle.closed" | "chat.closed" => ErrorKind::InvalidTransition,
+            "store.conflict"
+            | "store.duplicate"
+            | "store.slot_taken"
+            | "service.contention"
+            | "idempotency.mismatch" => ErrorKind::Conflict,
+            c if c.starts_with("schedule.") => ErrorKind::Conflict,
+            "payment.declined" => ErrorKind::PaymentDeclined,
+            "payment.unavailable" => ErrorKind::PaymentRetryable,
+            "store.unavailable" | "store.corrupt" => ErrorKind::Unavailable,
+            "service.not_found" | "catalog.not_found" | "file.not_found" => ErrorKind::NotFound,
+            _ => ErrorKind::Validation,
+        }
+    }
+
+    /// The error class name the bindings use: `"ValidationError"`, …, and
+    /// the base `"BookingError"` for [`ErrorKind::Unavailable`].
+    ///
+    /// ```
+    /// # use booking_core::ErrorKind;
+    /// assert_eq!(ErrorKind::Unavailable.name(), "BookingError");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorKind::Validation => "ValidationError",
+            ErrorKind::Forbidden => "ForbiddenError",
+            ErrorKind::InvalidTransition => "InvalidTransitionError",
+            ErrorKind::Conflict => "ConflictError",
+            ErrorKind::PaymentDeclined => "PaymentDeclinedError",
+            ErrorKind::PaymentRetryable => "PaymentRetryableError",
+            ErrorKind::NotFound => "NotFoundError",
+            ErrorKind::Unavailable => "BookingError",
+        }
+    }
+}
+
+/// Every error of the crate: a stable machine code and a message for
+/// people, so a binding or a logger can handle them all one way.
+///
+/// ```
+/// use booking_core::{Coded, Currency, Money};
+/// fn report(e: &dyn Coded) -> String {
+///     format!("{}: {e}", e.code())
+/// }
+/// let err = Money::from_minor(i64::MAX, Currency::USD).checked_add(Money::from_minor(1, Currency::USD)).unwrap_err();
+/// assert!(report(&err).starts_with("money.overflow: "));
+/// ```
+pub trait Coded: std::fmt::Display {
+    /// The stable machine code, e.g. `"split.sum_not_100"`.
+    fn code(&self) -> &'static str;
+}
+
+macro_rules! coded {
+    ($($t:ty),* $(,)?) => {
+        $(impl Coded for $t {
+            fn code(&self) -> &'static str {
+                <$t>::code(self)
+            }
+        })*
+    };
+}
+
+coded!(
+    Error,
+    LifecycleError,
+    MoneyError,
+    SplitError,
+    PolicyError,
+    LedgerError,
+    crate::ports::StoreError,
+    crate::files::FileError,
+    crate::catalog::CatalogError,
+    crate::chat::ChatError,
+    crate::service::ServiceError,
+    crate::schedule::SlotRefusal,
+    crate::availability::ScheduleError,
+    crate::metrics::MetricsError,
+);

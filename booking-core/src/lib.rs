@@ -97,6 +97,7 @@ mod notify;
 mod policy;
 mod ports;
 mod query;
+mod quote;
 mod review;
 mod schedule;
 mod service;
@@ -120,7 +121,7 @@ pub use chat::{
 };
 pub use currency::Currency;
 pub use discovery::{FreeAt, ServiceHit, ServiceQuery, ServiceSort};
-pub use error::{from_json, Error, LifecycleError};
+pub use error::{from_json, Coded, Error, ErrorKind, LifecycleError};
 pub use escrow::{Account, Ledger, LedgerEntry, LedgerError};
 pub use event::{Decision, Event, EventKind, PaymentEffect};
 pub use files::{
@@ -152,6 +153,7 @@ pub use ports::{
     PaymentGateway, Sleeper, Store, StoreError,
 };
 pub use query::{BookingQuery, Page, SortBy, Viewer};
+pub use quote::{refund_quote, RefundQuote};
 pub use review::RatingSummary;
 pub use schedule::{check_slot, free_slots, Occupancy, Slot, SlotRefusal};
 pub use service::{

@@ -239,7 +239,33 @@ impl Money {
     /// assert_eq!(Money::from_minor(-5, Currency::USD).amount_string(), "-0.05");
     /// ```
     pub fn amount_string(&self) -> String {
-        self.to_decimal().to_string()
+        let mut out = String::with_capacity(24);
+        // Writing to a String cannot fail.
+        let _ = self.write_amount(&mut out);
+        out
+    }
+
+    /// Writes [`Money::amount_string`]'s text to `out` without allocating:
+    /// integer arithmetic on the minor units, never a float or a decimal.
+    ///
+    /// ```
+    /// # use booking_core::{Currency, Money};
+    /// let mut line = String::from("fee ");
+    /// Money::from_minor(1_250, Currency::from_code("KWD")?).write_amount(&mut line).unwrap();
+    /// assert_eq!(line, "fee 1.250");
+    /// # Ok::<(), booking_core::MoneyError>(())
+    /// ```
+    pub fn write_amount<W: fmt::Write>(&self, out: &mut W) -> fmt::Result {
+        let exponent = self.currency.exponent();
+        let abs = self.minor.unsigned_abs();
+        if self.minor < 0 {
+            out.write_char('-')?;
+        }
+        if exponent == 0 {
+            return write!(out, "{abs}");
+        }
+        let scale = 10_u64.pow(exponent);
+        write!(out, "{}.{:0width$}", abs / scale, abs % scale, width = exponent as usize)
     }
 
     /// `true` for zero.
@@ -340,7 +366,8 @@ fn invalid(input: &str) -> MoneyError {
 
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.to_decimal(), self.currency)
+        self.write_amount(f)?;
+        write!(f, " {}", self.currency)
     }
 }
 

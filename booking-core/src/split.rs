@@ -256,11 +256,18 @@ impl RevenueSplit {
         }
         let mut sum = Decimal::ZERO;
         let mut scale = 0;
+        // Large teams look duplicates up in a map rather than rescanning.
+        let mut seen = std::collections::BTreeMap::new();
         for (index, m) in members.iter().enumerate() {
             if m.user_id.as_str().trim().is_empty() || m.role.trim().is_empty() {
                 return Err(SplitError::InvalidMember { index });
             }
-            if let Some(first) = members[..index].iter().position(|o| o.user_id == m.user_id) {
+            let first = if members.len() <= SMALL {
+                members[..index].iter().position(|o| o.user_id == m.user_id)
+            } else {
+                seen.insert(m.user_id.as_str(), index)
+            };
+            if let Some(first) = first {
                 return Err(SplitError::DuplicateUser { user_id: m.user_id.clone(), first, index });
             }
             if m.percentage.is_sign_negative() && !m.percentage.is_zero() {
@@ -736,6 +743,13 @@ mod tests {
             .map(|i| SplitMember::new(format!("u{i}"), if i == 0 { "lead" } else { "x" }, Decimal::ONE))
             .collect();
         assert_eq!(RevenueSplit::new(hundred).unwrap().members().len(), 100);
+        // Teams past the small size find duplicates through a map: same answer.
+        let mut big: Vec<SplitMember> = (0..40)
+            .map(|i| SplitMember::new(format!("u{i}"), if i == 0 { "lead" } else { "x" }, "2.5".parse().unwrap()))
+            .collect();
+        big[30].user_id = "u3".into();
+        let err = RevenueSplit::new(big).unwrap_err();
+        assert_eq!(err, SplitError::DuplicateUser { user_id: "u3".into(), first: 3, index: 30 });
     }
 
     #[test]

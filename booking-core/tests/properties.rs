@@ -344,3 +344,18 @@ proptest! {
         prop_assert_eq!(Booking::replay(b.history.to_vec()).unwrap(), b);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(5_000))]
+
+    /// M4: an amount's text is its exact decimal value with the currency's
+    /// decimals, for any minor count (i64::MIN included), and parses back.
+    #[test]
+    fn m4_amount_text_is_exact_and_parses_back(minor in any::<i64>(), pick in any::<prop::sample::Index>()) {
+        let currencies: Vec<Currency> = Currency::all().collect();
+        let money = Money::from_minor(minor, *pick.get(&currencies));
+        let text = money.amount_string();
+        prop_assert_eq!(&text, &money.to_decimal().to_string());
+        prop_assert_eq!(Money::parse(&money.to_string()).unwrap(), money);
+    }
+}

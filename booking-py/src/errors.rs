@@ -2,6 +2,7 @@
 //! stable machine code) and `.message`, and one subclass per area a caller
 //! handles differently.
 
+use booking_core::{Coded, ErrorKind};
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
@@ -17,24 +18,18 @@ create_exception!(_booking, NotFoundError, BookingError, "No such booking, file 
 
 /// The exception for a core code, with `.code` and `.message` set.
 pub(crate) fn error(code: &str, message: &str) -> PyErr {
-    let err = match code {
-        "lifecycle.forbidden" | "chat.not_participant" | "file.no_access" => {
-            ForbiddenError::new_err(message.to_owned())
-        }
-        "lifecycle.invalid_transition" | "lifecycle.closed" | "chat.closed" => {
-            InvalidTransitionError::new_err(message.to_owned())
-        }
-        "store.conflict" | "store.duplicate" | "store.slot_taken" | "service.contention" | "idempotency.mismatch" => {
-            ConflictError::new_err(message.to_owned())
-        }
-        c if c.starts_with("schedule.") => ConflictError::new_err(message.to_owned()),
-        "payment.declined" => PaymentDeclinedError::new_err(message.to_owned()),
-        "payment.unavailable" => PaymentRetryableError::new_err(message.to_owned()),
+    let new_err: fn(String) -> PyErr = match ErrorKind::of(code) {
+        ErrorKind::Forbidden => ForbiddenError::new_err,
+        ErrorKind::InvalidTransition => InvalidTransitionError::new_err,
+        ErrorKind::Conflict => ConflictError::new_err,
+        ErrorKind::PaymentDeclined => PaymentDeclinedError::new_err,
+        ErrorKind::PaymentRetryable => PaymentRetryableError::new_err,
+        ErrorKind::NotFound => NotFoundError::new_err,
+        ErrorKind::Validation => ValidationError::new_err,
         // The store failing is neither bad input nor a refusal: the base class.
-        "store.unavailable" | "store.corrupt" => BookingError::new_err(message.to_owned()),
-        "service.not_found" | "catalog.not_found" | "file.not_found" => NotFoundError::new_err(message.to_owned()),
-        _ => ValidationError::new_err(message.to_owned()),
+        _ => BookingError::new_err,
     };
+    let err = new_err(message.to_owned());
     Python::attach(|py| {
         let value = err.value(py);
         // Setting attributes on a fresh exception instance cannot fail.
@@ -48,33 +43,6 @@ pub(crate) fn error(code: &str, message: &str) -> PyErr {
 pub(crate) fn validation(code: &str, message: &str) -> PyErr {
     error(code, message)
 }
-
-/// Anything of the core's with a `code()` and a message.
-pub(crate) trait Coded: std::fmt::Display {
-    fn code(&self) -> &'static str;
-}
-
-macro_rules! coded {
-    ($($t:ty),*) => {
-        $(impl Coded for $t {
-            fn code(&self) -> &'static str {
-                <$t>::code(self)
-            }
-        })*
-    };
-}
-
-coded!(
-    booking_core::Error,
-    booking_core::LifecycleError,
-    booking_core::MoneyError,
-    booking_core::SplitError,
-    booking_core::ServiceError,
-    booking_core::ChatError,
-    booking_core::FileError,
-    booking_core::MetricsError,
-    booking_core::PolicyError
-);
 
 /// The core's error as its Python exception.
 pub(crate) fn core<E: Coded>(e: E) -> PyErr {
