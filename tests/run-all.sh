@@ -9,6 +9,9 @@
 # Python: `pip install ./booking-py` into a fresh virtualenv (the wheel is
 # built by maturin, fetched from PyPI like pytest, hypothesis and mypy),
 # then the pytest suite, mypy's stubtest and the Python quickstart.
+# WebAssembly: wasm-bindgen-test in Node and headless Chromium, the package
+# build with its size budget, `node --test` over the shared vectors and the
+# demo page (booking-wasm/scripts/test.sh installs its own toolchain).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -57,6 +60,9 @@ tally "$venv/bin/python" -m pytest -q -p no:cacheprovider booking-py/tests
 "$venv/bin/python" -m mypy.stubtest booking --allowlist booking-py/stubtest-allowlist.txt
 "$venv/bin/python" examples/python/quickstart.py >/dev/null
 "$venv/bin/python" examples/python/sqlite_store.py
+
+step "WebAssembly: wasm-bindgen-test (Node, Chromium), package + size budget, node --test, demo page"
+tally bash booking-wasm/scripts/test.sh
 
 # One closing line over every suite: "N passed, N failed".
 passed=$(grep -Eo '[0-9]+ passed' "$log" | awk '{s += $1} END {print s + 0}')
