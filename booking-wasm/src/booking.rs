@@ -84,7 +84,7 @@ pub fn policy_preset(name: &str, fee_bps: Option<u32>) -> Result<JsValue, JsValu
 
 fn preset(name: &str) -> Result<Policy, JsValue> {
     Policy::preset(name).ok_or_else(|| {
-        js::error("policy.unknown", &format!("no policy preset {name:?} (standard, verified, signature)"), None)
+        js::error("policy.unknown", &format!("no policy preset {name:?} (standard, verified, signature)"))
     })
 }
 

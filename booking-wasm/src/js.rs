@@ -10,22 +10,18 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 /// A JS `Error` whose `name` is the kind of refusal (`ValidationError`,
-/// `ForbiddenError`, …, see [`ErrorKind`]) with the core's stable `code`,
-/// and `member` (a position in the split) when the refusal is about one.
-pub(crate) fn error(code: &str, message: &str, member: Option<usize>) -> JsValue {
+/// `ForbiddenError`, …, see [`ErrorKind`]) with the core's stable `code`.
+pub(crate) fn error(code: &str, message: &str) -> JsValue {
     let err = js_sys::Error::new(message);
     err.set_name(ErrorKind::of(code).name());
     // Setting a property on a fresh Error cannot fail.
     let _ = Reflect::set(&err, &JsValue::from_str("code"), &JsValue::from_str(code));
-    if let Some(index) = member {
-        let _ = Reflect::set(&err, &JsValue::from_str("member"), &JsValue::from(index as u32));
-    }
     err.into()
 }
 
 /// The core's refusal as a thrown JS `Error`.
 pub(crate) fn core<E: Coded>(e: E) -> JsValue {
-    error(e.code(), &e.to_string(), None)
+    error(e.code(), &e.to_string())
 }
 
 /// Reads `value` as `T` through JSON. `what` names the argument in the
@@ -39,12 +35,12 @@ pub(crate) fn json_text(value: &JsValue, what: &str) -> Result<String, JsValue> 
     JSON::stringify(value)
         .ok()
         .and_then(|s| s.as_string())
-        .ok_or_else(|| error("json.invalid", &format!("{what}: expected a JSON-compatible value"), None))
+        .ok_or_else(|| error("json.invalid", &format!("{what}: expected a JSON-compatible value")))
 }
 
 /// Reads JSON text as `T`, naming `what` in the message.
 pub(crate) fn from_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T, JsValue> {
-    serde_json::from_str(text).map_err(|e| error("json.invalid", &format!("{what}: {}", plain(&e)), None))
+    serde_json::from_str(text).map_err(|e| error("json.invalid", &format!("{what}: {}", plain(&e))))
 }
 
 /// serde's message without the line and column of the JSON text the JS
@@ -59,7 +55,7 @@ pub(crate) fn plain(e: &serde_json::Error) -> String {
 
 /// `value` as a plain JS value (objects, arrays, strings).
 pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    let text = serde_json::to_string(value).map_err(|e| error("json.invalid", &e.to_string(), None))?;
+    let text = serde_json::to_string(value).map_err(|e| error("json.invalid", &e.to_string()))?;
     JSON::parse(&text)
 }
 
@@ -70,7 +66,6 @@ pub(crate) fn instant(text: &str, what: &str) -> Result<DateTime<Utc>, JsValue> 
         error(
             "datetime.invalid",
             &format!("{what}: expected an RFC 3339 instant with a zone, such as 2026-06-01T09:00:00Z, got {text:?}"),
-            None,
         )
     })
 }
@@ -87,10 +82,8 @@ pub(crate) fn actor(value: &JsValue) -> Result<Actor, JsValue> {
     match from_js::<Input>(value, "actor") {
         Ok(Input::User(id)) if !id.trim().is_empty() => Ok(Actor::user(id)),
         Ok(Input::Tagged(actor)) => Ok(actor),
-        _ => Err(error(
-            "actor.invalid",
-            "actor: expected a user id, {kind: \"system\"} or {kind: \"mediator\", userId}",
-            None,
-        )),
+        _ => {
+            Err(error("actor.invalid", "actor: expected a user id, {kind: \"system\"} or {kind: \"mediator\", userId}"))
+        }
     }
 }

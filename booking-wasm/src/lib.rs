@@ -16,9 +16,10 @@
 //!   and a thrown `Error` costs microseconds of stack capture;
 //! - the TypeScript declarations below describe every shape.
 //!
-//! The functions are plain Rust too, so `cargo test` checks the parts that
-//! do not need a JS engine, and `wasm-bindgen-test` the rest (see
-//! `tests/web.rs`).
+//! The exports need a JS engine, so their tests run in one:
+//! `tests/web.rs` (wasm-bindgen-test, in Node and in headless Chromium) and
+//! `js/test/` (`node --test`: the shared vectors, the API's JS shape, the
+//! demo page). `scripts/test.sh` runs them all.
 
 use wasm_bindgen::prelude::*;
 
@@ -72,7 +73,6 @@ export interface BookingError extends Error {
     | "ValidationError" | "ForbiddenError" | "InvalidTransitionError" | "ConflictError"
     | "PaymentDeclinedError" | "PaymentRetryableError" | "NotFoundError" | "BookingError";
   code: string;
-  member?: number;
 }
 
 export type ReleaseRule = "lead-only" | "unanimous" | "majority";

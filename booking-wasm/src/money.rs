@@ -39,7 +39,6 @@ pub fn format_money(minor: &str, currency: &str) -> Result<String, JsValue> {
         js::error(
             "money.invalid_amount",
             &format!("expected a whole number of minor units such as \"1999\", got {minor:?}"),
-            None,
         )
     })?;
     Ok(Money::from_minor(count, currency).to_string())
