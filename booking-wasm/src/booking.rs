@@ -63,13 +63,14 @@ pub fn cancellation_refund(
         kept: Money,
     }
     let input: Input = js::from_js(&input, "cancellation")?;
+    let price = input.price.non_negative("price").map_err(js::core)?;
     let policy = match &input.policy {
         serde_json::Value::String(name) => preset(name)?,
         shape => js::from_json(&shape.to_string(), "policy")?,
     };
     let (scheduled, at) = (js::instant(&input.scheduled_date, "scheduledDate")?, js::instant(&input.at, "at")?);
-    let refund = policy.cancellation_refund(input.price, at, scheduled);
-    let kept = input.price.checked_sub(refund).map_err(js::core)?;
+    let refund = policy.cancellation_refund(price, at, scheduled);
+    let kept = price.checked_sub(refund).map_err(js::core)?;
     js::to_js(&Out { refund_bps: policy.refund_bps(at, scheduled), refund, kept })
 }
 

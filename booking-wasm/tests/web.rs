@@ -168,6 +168,8 @@ fn c2_policy_quote_without_a_booking() {
     assert_eq!((text(&q, "refund.amount"), text(&q, "kept.amount")), ("7.49".into(), "2.50".into()));
     let bad = input.replace("2026-06-02T09:00:00Z", "yesterday");
     assert_eq!(refusal(cancellation_refund(js(&bad)).unwrap_err()).1, "datetime.invalid");
+    let negative = input.replace("\"9.99\"", "\"-9.99\"");
+    assert_eq!(refusal(cancellation_refund(js(&negative)).unwrap_err()).1, "money.negative");
     let unknown = input.replace("verified", "gold");
     assert_eq!(refusal(cancellation_refund(js(&unknown)).unwrap_err()).1, "policy.unknown");
 }
