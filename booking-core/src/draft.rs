@@ -16,7 +16,8 @@ use crate::event::{Decision, Event, EventKind, PaymentEffect};
 use crate::ids::{IdempotencyKey, UserId};
 use crate::lifecycle::{Request, Resolution};
 use crate::money::Money;
-use crate::split::{platform_fee, RevenueSplit};
+use crate::shares::platform_fee;
+use crate::split::RevenueSplit;
 use crate::vote::{tally, VoteOutcome};
 
 pub(crate) struct Draft<'a> {

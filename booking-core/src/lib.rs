@@ -101,6 +101,7 @@ mod quote;
 mod review;
 mod schedule;
 mod service;
+mod shares;
 mod split;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -136,8 +137,9 @@ pub use lifecycle::{
 };
 pub use money::{Money, MoneyError};
 pub use policy::{Policy, PolicyError, RefundTier};
+pub use shares::{platform_fee, MemberShare, Share, SplitWeights};
 pub use split::{
-    parse_percentage, platform_fee, Allocation, RevenueSplit, SplitError, SplitMember, LEAD_ROLE, MAX_MEMBERS,
+    parse_percentage, Allocation, RevenueSplit, SplitError, SplitMember, LEAD_ROLE, MAX_MEMBERS,
     MAX_PERCENTAGE_DECIMALS,
 };
 pub use transitions::{mermaid, transition, CommandKind, Transition, TRANSITIONS};

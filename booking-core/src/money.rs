@@ -167,12 +167,21 @@ impl Money {
                 exponent: currency.exponent(),
             });
         }
-        // Well-formed text with few enough decimals can only fail to parse
-        // by being too large.
-        let sign = if amount.starts_with('-') { "-" } else { "" };
-        let exact = if significant.is_empty() { format!("{sign}{int}") } else { format!("{sign}{int}.{significant}") };
-        let value = Decimal::from_str_exact(&exact).map_err(|_| MoneyError::Overflow)?;
-        Money::from_decimal(value, currency)
+        // Well-formed text with few enough decimals can only fail by being
+        // too large. Integer arithmetic only: this runs on every keystroke
+        // of a live preview.
+        let exponent = currency.exponent() - significant.len() as u32;
+        let mut minor: Option<u64> = Some(0);
+        for b in int.bytes().chain(significant.bytes()) {
+            minor = minor.and_then(|m| m.checked_mul(10)).and_then(|m| m.checked_add(u64::from(b - b'0')));
+        }
+        let minor = minor.and_then(|m| m.checked_mul(10_u64.pow(exponent)));
+        let minor = match (amount.starts_with('-'), minor) {
+            (true, Some(m)) => 0_i64.checked_sub_unsigned(m),
+            (false, Some(m)) => i64::try_from(m).ok(),
+            (_, None) => None,
+        };
+        Ok(Money::from_minor(minor.ok_or(MoneyError::Overflow)?, currency))
     }
 
     /// Converts an exact decimal to minor units of `currency`.
@@ -256,16 +265,33 @@ impl Money {
     /// # Ok::<(), booking_core::MoneyError>(())
     /// ```
     pub fn write_amount<W: fmt::Write>(&self, out: &mut W) -> fmt::Result {
+        // Digits from the right, the point after `exponent` of them, and at
+        // least one digit before it: no formatting machinery, since a live
+        // preview writes every member's amount on every keystroke.
         let exponent = self.currency.exponent();
-        let abs = self.minor.unsigned_abs();
+        let mut abs = self.minor.unsigned_abs();
+        let mut text = [0_u8; 24]; // sign, 20 digits, point
+        let mut at = text.len();
+        let mut written = 0;
+        loop {
+            at -= 1;
+            text[at] = b'0' + (abs % 10) as u8;
+            abs /= 10;
+            written += 1;
+            if written == exponent {
+                at -= 1;
+                text[at] = b'.';
+            }
+            if abs == 0 && written > exponent {
+                break;
+            }
+        }
         if self.minor < 0 {
-            out.write_char('-')?;
+            at -= 1;
+            text[at] = b'-';
         }
-        if exponent == 0 {
-            return write!(out, "{abs}");
-        }
-        let scale = 10_u64.pow(exponent);
-        write!(out, "{}.{:0width$}", abs / scale, abs % scale, width = exponent as usize)
+        // Only ASCII digits, '.' and '-' were written.
+        out.write_str(std::str::from_utf8(&text[at..]).unwrap_or_default())
     }
 
     /// `true` for zero.

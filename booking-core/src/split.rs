@@ -2,19 +2,18 @@
 //!
 //! A [`RevenueSplit`] can only be built valid: one lead, unique users,
 //! percentages `>= 0` with at most [`MAX_PERCENTAGE_DECIMALS`] decimals that
-//! sum to exactly 100. Allocation is largest remainder on integers: each
-//! percentage is scaled once to an integer weight, so allocating is integer
-//! arithmetic with no decimal maths on the hot path.
+//! sum to exactly 100. It keeps its members and their [`SplitWeights`]
+//! (`shares.rs`): each percentage scaled once to an integer weight, so
+//! allocating is integer arithmetic with no decimal maths on the hot path.
 
-use std::cmp::Ordering;
 use std::fmt;
 
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::ids::UserId;
-use crate::money::{mul_div_round_half_up, Money, MoneyError};
+use crate::money::{Money, MoneyError};
+use crate::shares::{MemberShare, Share, SplitWeights};
 use crate::vote::ReleaseRule;
 
 /// Most decimal places a percentage may have (`33.333333` is fine).
@@ -214,13 +213,7 @@ pub struct RevenueSplit {
     members: Vec<SplitMember>,
     auto_split: bool,
     release_rule: ReleaseRule,
-    lead: usize,
-    /// `percentage × 10^scale`, one per member.
-    weights: Vec<u64>,
-    /// `100 × 10^scale`: the sum of the weights.
-    total_weight: u64,
-    /// The largest weight, to pick 64-bit arithmetic when it cannot overflow.
-    max_weight: u64,
+    weights: SplitWeights,
 }
 
 /// What an allocation produced: the platform fee, one part per member (in
@@ -251,73 +244,14 @@ impl RevenueSplit {
     /// assert_eq!(bad.unwrap_err().to_string(), "percentages sum to 99.99, not 100");
     /// ```
     pub fn new(members: Vec<SplitMember>) -> Result<RevenueSplit, SplitError> {
-        if members.is_empty() || members.len() > MAX_MEMBERS {
-            return Err(SplitError::MemberCount { count: members.len() });
-        }
-        let mut sum = Decimal::ZERO;
-        let mut scale = 0;
-        // Large teams look duplicates up in a map rather than rescanning.
-        let mut seen = std::collections::BTreeMap::new();
-        for (index, m) in members.iter().enumerate() {
-            if m.user_id.as_str().trim().is_empty() || m.role.trim().is_empty() {
-                return Err(SplitError::InvalidMember { index });
-            }
-            let first = if members.len() <= SMALL {
-                members[..index].iter().position(|o| o.user_id == m.user_id)
-            } else {
-                seen.insert(m.user_id.as_str(), index)
-            };
-            if let Some(first) = first {
-                return Err(SplitError::DuplicateUser { user_id: m.user_id.clone(), first, index });
-            }
-            if m.percentage.is_sign_negative() && !m.percentage.is_zero() {
-                return Err(SplitError::NegativePercentage {
-                    index,
-                    user_id: m.user_id.clone(),
-                    percentage: m.percentage,
-                });
-            }
-            let p = m.percentage.normalize();
-            if p.scale() > MAX_PERCENTAGE_DECIMALS {
-                return Err(SplitError::PercentagePrecision {
-                    index,
-                    user_id: m.user_id.clone(),
-                    percentage: m.percentage,
-                });
-            }
-            if p > Decimal::ONE_HUNDRED {
-                // The sum is over 100 whatever follows; add with overflow checks,
-                // since a JSON document can hold percentages near Decimal::MAX.
-                let sum = members.iter().try_fold(Decimal::ZERO, |acc, m| acc.checked_add(m.percentage));
-                return Err(SplitError::SumNot100 { sum: sum.unwrap_or(p).normalize() });
-            }
-            scale = scale.max(p.scale());
-            sum += p;
-        }
-        if sum != Decimal::ONE_HUNDRED {
-            return Err(SplitError::SumNot100 { sum: sum.normalize() });
-        }
-        let leads: Vec<usize> = (0..members.len()).filter(|&i| members[i].is_lead()).collect();
-        let [lead] = leads[..] else {
-            return Err(SplitError::LeadCount { count: leads.len() });
+        let weights = {
+            let shares: Vec<MemberShare> = members
+                .iter()
+                .map(|m| MemberShare { user_id: m.user_id.as_str(), role: &m.role, share: Share::from(m.percentage) })
+                .collect();
+            SplitWeights::new(&shares)?
         };
-        let factor = Decimal::from(10_u64.pow(scale));
-        let weights = members
-            .iter()
-            .map(|m| (m.percentage * factor).to_u64())
-            .collect::<Option<Vec<u64>>>()
-            .ok_or(SplitError::SumNot100 { sum })?;
-        let total_weight = 100 * 10_u64.pow(scale);
-        let max_weight = weights.iter().copied().max().unwrap_or(0);
-        Ok(RevenueSplit {
-            members,
-            auto_split: true,
-            release_rule: ReleaseRule::LeadOnly,
-            lead,
-            weights,
-            total_weight,
-            max_weight,
-        })
+        Ok(RevenueSplit { members, auto_split: true, release_rule: ReleaseRule::LeadOnly, weights })
     }
 
     /// A one-member split for a solo booking: the provider gets 100 %.
@@ -333,10 +267,7 @@ impl RevenueSplit {
             members: vec![member],
             auto_split: true,
             release_rule: ReleaseRule::LeadOnly,
-            lead: 0,
-            weights: vec![100],
-            total_weight: 100,
-            max_weight: 100,
+            weights: SplitWeights::solo(),
         }
     }
 
@@ -411,7 +342,7 @@ impl RevenueSplit {
     /// assert!(RevenueSplit::solo("p").lead().is_lead());
     /// ```
     pub fn lead(&self) -> &SplitMember {
-        &self.members[self.lead]
+        &self.members[self.weights.lead()]
     }
 
     /// `autoSplit`: pay members at release (`true`) or keep the money in
@@ -493,118 +424,8 @@ impl RevenueSplit {
     /// # Ok::<(), booking_core::SplitError>(())
     /// ```
     pub fn allocate_in_units(&self, total: Money, fee_bps: u32, unit: i64) -> Result<Allocation, SplitError> {
-        if fee_bps > 10_000 {
-            return Err(SplitError::FeeOutOfRange { bps: fee_bps });
-        }
-        if unit <= 0 {
-            return Err(SplitError::InvalidUnit { unit });
-        }
-        let currency = total.currency();
-        let fee = platform_fee(total, fee_bps);
-        let distributable = i128::from(total.minor()) - i128::from(fee.minor());
-        let sign = distributable.signum();
-        let unit = i128::from(unit);
-        let (units, leftover) = if unit == 1 {
-            (distributable.unsigned_abs(), 0) // skips a 128-bit division
-        } else {
-            (distributable.unsigned_abs() / unit.unsigned_abs(), (distributable.abs() % unit) * sign)
-        };
-        let step = unit * sign;
-        let mut parts = Vec::with_capacity(self.members.len());
-        let mut scratch = [(0u64, 0usize); SMALL];
-        let mut heap = Vec::new();
-        let ranks = if self.members.len() <= SMALL {
-            &mut scratch[..self.members.len()]
-        } else {
-            heap.resize(self.members.len(), (0, 0));
-            &mut heap[..]
-        };
-        // |floor × unit| <= |D| <= 2^63, so this fits; the flag is defensive.
-        let mut overflow = false;
-        let extra = largest_remainder(units, &self.weights, self.total_weight, self.max_weight, ranks, |floor| {
-            let minor = i64::try_from(floor as i128 * step).unwrap_or_else(|_| {
-                overflow = true;
-                0
-            });
-            parts.push(Money::from_minor(minor, currency));
-        });
-        if overflow {
-            return Err(MoneyError::Overflow.into());
-        }
-        let (ranks, lead, weights) = (ranks, self.lead, &self.weights);
-        if extra > 0 {
-            let rank = |a: &(u64, usize), b: &(u64, usize)| -> Ordering {
-                b.0.cmp(&a.0)
-                    .then(weights[b.1].cmp(&weights[a.1]))
-                    .then((b.1 == lead).cmp(&(a.1 == lead)))
-                    .then(a.1.cmp(&b.1))
-            };
-            if extra < ranks.len() {
-                ranks.select_nth_unstable_by(extra, rank);
-            }
-            for &(_, i) in ranks.iter().take(extra) {
-                parts[i] = to_money(i128::from(parts[i].minor()) + step, currency)?;
-            }
-        }
-        Ok(Allocation { fee, parts, unallocated: to_money(leftover, currency)? })
+        self.weights.allocate_in_units(total, fee_bps, unit)
     }
-}
-
-/// Members up to this many rank their remainders on the stack.
-const SMALL: usize = 16;
-
-/// The platform fee on `total`: `round_half_up(total × bps / 10 000)`,
-/// mirrored for negative totals (S3).
-///
-/// ```
-/// # use booking_core::*;
-/// assert_eq!(platform_fee(Money::from_minor(1_999, Currency::USD), 2_000).minor(), 400);
-/// ```
-pub fn platform_fee(total: Money, fee_bps: u32) -> Money {
-    let fee = mul_div_round_half_up(total.minor(), i64::from(fee_bps), 10_000);
-    // |fee| <= |total| because bps <= 10 000, so this always fits.
-    Money::from_minor(i64::try_from(fee).unwrap_or(total.minor()), total.currency())
-}
-
-fn to_money(minor: i128, currency: crate::Currency) -> Result<Money, SplitError> {
-    let minor = i64::try_from(minor).map_err(|_| MoneyError::Overflow)?;
-    Ok(Money::from_minor(minor, currency))
-}
-
-/// Largest remainder over integer weights (S4), first pass: hands each
-/// member's floor to `floor` in order, fills `ranks` with each member's
-/// remainder (as a fraction of `total_weight`) and returns how many units
-/// are left for the members with the largest remainders. Ties are ranked
-/// by the caller: larger weight, then the lead, then list order.
-///
-/// Amounts whose products fit in 64 bits (any realistic price) use
-/// hardware division; larger ones fall back to 128 bits.
-fn largest_remainder(
-    amount: u128,
-    weights: &[u64],
-    total_weight: u64,
-    max_weight: u64,
-    ranks: &mut [(u64, usize)],
-    mut floor: impl FnMut(u128),
-) -> usize {
-    let mut given: u128 = 0;
-    let fast = u64::try_from(amount).ok().and_then(|a| a.checked_mul(max_weight)).is_some();
-    for (i, &w) in weights.iter().enumerate() {
-        let (f, r) = if fast {
-            let exact = amount as u64 * w;
-            (u128::from(exact / total_weight), exact % total_weight)
-        } else {
-            let exact = amount * u128::from(w);
-            let total = u128::from(total_weight);
-            // The remainder is below `total_weight`, so it fits in 64 bits.
-            (exact / total, (exact % total) as u64)
-        };
-        given += f;
-        ranks[i] = (r, i);
-        floor(f);
-    }
-    // Each remainder is below one unit, so fewer than `weights.len()` are left.
-    (amount - given) as usize
 }
 
 /// JSON shape of a split, validated on the way in.

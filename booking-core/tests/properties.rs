@@ -10,6 +10,7 @@ use booking_core::*;
 use chrono::TimeDelta;
 use common::*;
 use proptest::prelude::*;
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 /// Percentages with `scale` decimals that sum to exactly 100: cut points
@@ -357,5 +358,25 @@ proptest! {
         let text = money.amount_string();
         prop_assert_eq!(&text, &money.to_decimal().to_string());
         prop_assert_eq!(Money::parse(&money.to_string()).unwrap(), money);
+    }
+
+    /// M1: amount text reads as exactly the decimal it names, in minor
+    /// units, and is refused where the decimal is finer than the currency
+    /// or too large for 64 bits; checked against rust_decimal's reading.
+    #[test]
+    fn m1_amount_text_reads_as_the_decimal_it_names(
+        text in "-?[0-9]{1,21}(\\.[0-9]{1,5})?",
+        pick in any::<prop::sample::Index>(),
+    ) {
+        let currencies: Vec<Currency> = Currency::all().collect();
+        let currency = *pick.get(&currencies);
+        let value = Decimal::from_str_exact(&text).unwrap().normalize();
+        let want = if value.scale() > currency.exponent() {
+            Err("money.too_many_decimals")
+        } else {
+            (value * Decimal::from(10_i64.pow(currency.exponent()))).to_i64().ok_or("money.overflow")
+        };
+        let got = Money::from_decimal_str(&text, currency).map(|m| m.minor()).map_err(|e| e.code());
+        prop_assert_eq!(got, want);
     }
 }

@@ -1,18 +1,37 @@
-// The live split preview's crossing into wasm and back, as one string each
-// way: a slider fires often, and one string costs far less than a JSON
-// round trip or a crossing per field. Only shapes are handled here; every
-// rule (what a percentage may look like, sums, leads, rounding) is the
-// core's.
+// The live split preview's crossing into wasm and back. A slider fires
+// often, so the input is written straight into a buffer in wasm memory
+// (no JSON, no intermediate string, no allocation per call), and the
+// answer comes back as one string. Only shapes are handled here; every
+// rule (what a percentage may look like, sums, leads, rounding) and all
+// formatting is the core's.
 //
-// In: [total, currency, feeBps, unit, count, (userId, role, percentage) x count]
-// Out: [fee, unallocated, total, currency, part x count]
-//   or ["\0" + code, member index or "", message]
-// Fields are joined by U+001F. A value that is not a string (or, where the
-// core reads JSON integers too, a safe integer) is sent as "\0" and what it
-// was, so the core's side can say which field of which member to fix.
+// In (bytes, each field followed by U+001F):
+//   total, currency, feeBps, unit, count, (userId, role, percentage) x count
+// Out (text, cut by a byte of length per field but the last):
+//   fee, unallocated, total, currency, part x count
+//   or "\0" + code, member index or "", message
+// A value that is not a string (or, where the core reads JSON integers
+// too, a safe integer) is sent as "\0" and what it was, so the core's side
+// can say which field of which member to fix.
 
-const SEP = "\x1f";
-const BAD = "\0";
+const SEP = 0x1f;
+const BAD = 0;
+
+let memory = null;
+let bytes = new Uint8Array(0);
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Called once by the wasm side with its memory. */
+export function useMemory(m) {
+  memory = m;
+}
+
+function view() {
+  // A grown memory detaches the old buffer.
+  if (bytes.byteLength === 0) bytes = new Uint8Array(memory.buffer);
+  return bytes;
+}
 
 function describe(v) {
   if (v === undefined) return "missing";
@@ -24,50 +43,121 @@ function describe(v) {
   return `a ${typeof v}`;
 }
 
-function field(v, integers) {
-  if (typeof v === "string") {
-    return v.indexOf(SEP) < 0 && v.indexOf(BAD) < 0 ? v : BAD + "a string with control characters";
-  }
-  if (integers && typeof v === "number" && Number.isSafeInteger(v)) return "" + v;
-  return BAD + describe(v);
+// Writers: each writes one field and its separator at `p` and returns the
+// next position, or -1 when the field might not fit before `end` (the wasm
+// side then grows the buffer and asks again).
+
+function putBad(b, p, end, what) {
+  if (p + what.length + 2 > end) return -1;
+  b[p++] = BAD;
+  for (let i = 0; i < what.length; i++) b[p++] = what.charCodeAt(i);
+  b[p++] = SEP;
+  return p;
 }
 
-export function packMembers(members) {
-  if (!Array.isArray(members)) return BAD + describe(members);
-  let out = "" + members.length;
-  for (let i = 0; i < members.length; i++) {
+function putText(b, p, end, s) {
+  const n = s.length;
+  if (p + 3 * n + 1 > end) return -1;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === SEP || c === BAD) return putBad(b, p - i, end, "a string with control characters");
+    if (c < 0x80) {
+      b[p++] = c;
+      continue;
+    }
+    const rest = s.slice(i);
+    if (rest.indexOf("\x1f") >= 0 || rest.indexOf("\0") >= 0) {
+      return putBad(b, p - i, end, "a string with control characters");
+    }
+    p += encoder.encodeInto(rest, b.subarray(p, end)).written;
+    break;
+  }
+  b[p++] = SEP;
+  return p;
+}
+
+function put(b, p, end, v, integers) {
+  if (typeof v === "string") return putText(b, p, end, v);
+  if (integers && typeof v === "number" && Number.isSafeInteger(v)) return putText(b, p, end, "" + v);
+  return putBad(b, p, end, describe(v));
+}
+
+function putMembers(b, p, end, members) {
+  if (!Array.isArray(members)) return putBad(b, p, end, describe(members));
+  p = putText(b, p, end, "" + members.length);
+  for (let i = 0; i < members.length && p >= 0; i++) {
     const m = members[i];
     if (m === null || typeof m !== "object") {
-      const bad = BAD + describe(m);
-      out += SEP + bad + SEP + bad + SEP + bad;
+      const what = describe(m);
+      p = putBad(b, p, end, what);
+      if (p >= 0) p = putBad(b, p, end, what);
+      if (p >= 0) p = putBad(b, p, end, what);
     } else {
-      out += SEP + field(m.userId, false) + SEP + field(m.role, false) + SEP + field(m.percentage, true);
+      p = put(b, p, end, m.userId, false);
+      if (p >= 0) p = put(b, p, end, m.role, false);
+      if (p >= 0) p = put(b, p, end, m.percentage, true);
     }
   }
+  return p;
+}
+
+/** Writes a team at `at` (at most `room` bytes): the count of bytes, or
+ * more than `room` when it did not fit. */
+export function packMembers(members, at, room) {
+  const p = putMembers(view(), at, at + room, members);
+  return p < 0 ? 2 * room + 1024 : p - at;
+}
+
+/** Writes a split at `at`, as `packMembers` does. */
+export function packSplit(input, at, room) {
+  const b = view();
+  const end = at + room;
+  let p;
+  if (input === null || typeof input !== "object") {
+    p = putBad(b, at, end, describe(input));
+  } else {
+    p = put(b, at, end, input.total, false);
+    if (p >= 0) p = put(b, p, end, input.currency, false);
+    if (p >= 0) p = input.feeBps === undefined ? putText(b, p, end, "0") : put(b, p, end, input.feeBps, true);
+    if (p >= 0) p = input.unit === undefined ? putText(b, p, end, "1") : put(b, p, end, input.unit, true);
+    if (p >= 0) p = putMembers(b, p, end, input.members);
+  }
+  return p < 0 ? 2 * room + 1024 : p - at;
+}
+
+// The answer's text at `at`, cut into `count` fields: each but the last is
+// ASCII, its length in bytes at `lengths`; the last takes the rest.
+function fields(at, len, lengths, count) {
+  const b = view();
+  const text = decoder.decode(b.subarray(at, at + len));
+  const out = new Array(count);
+  let p = 0;
+  for (let i = 0; i < count - 1; i++) {
+    const q = p + b[lengths + i];
+    out[i] = text.substring(p, q);
+    p = q;
+  }
+  out[count - 1] = text.substring(p);
   return out;
 }
 
-export function packSplit(input) {
-  if (input === null || typeof input !== "object") return BAD + describe(input);
-  return (
-    field(input.total, false) + SEP + field(input.currency, false) + SEP +
-    (input.feeBps === undefined ? "0" : field(input.feeBps, true)) + SEP +
-    (input.unit === undefined ? "1" : field(input.unit, true)) + SEP +
-    packMembers(input.members)
-  );
+function problem(at, len, lengths) {
+  const f = fields(at, len, lengths, 3);
+  const out = { code: f[0].slice(1), message: f[2] };
+  if (f[1] !== "") out.member = +f[1];
+  return out;
 }
 
-export function unpackProblem(wire) {
-  const f = wire.split(SEP);
-  const problem = { code: f[0].slice(1), message: f.slice(2).join(SEP) };
-  if (f[1] !== "") problem.member = +f[1];
-  return problem;
+/** The problem written at `at`. */
+export function unpackProblem(at, len, lengths) {
+  return problem(at, len, lengths);
 }
 
-export function unpackPreview(wire, input) {
-  if (wire.charCodeAt(0) === 0) return { ok: false, error: unpackProblem(wire) };
-  const f = wire.split(SEP);
+/** The preview written at `at`, with the members' own fields. */
+export function unpackPreview(at, len, lengths, input) {
+  if (view()[at] === BAD) return { ok: false, error: problem(at, len, lengths) };
   const members = input.members;
+  const f = fields(at, len, lengths, 4 + members.length);
   const parts = new Array(members.length);
   for (let i = 0; i < members.length; i++) {
     const m = members[i];
