@@ -57,6 +57,22 @@ const TABLE: &[(&str, u8)] = &[
     ("ZAR", 2), ("ZMW", 2), ("ZWG", 2),
 ];
 
+/// A code's three bytes as one number: they order the way the codes do.
+const fn key(code: &[u8]) -> u32 {
+    (code[0] as u32) << 16 | (code[1] as u32) << 8 | code[2] as u32
+}
+
+/// [`TABLE`]'s codes as keys, for a lookup over one small array.
+const KEYS: [u32; TABLE.len()] = {
+    let mut keys = [0; TABLE.len()];
+    let mut i = 0;
+    while i < TABLE.len() {
+        keys[i] = key(TABLE[i].0.as_bytes());
+        i += 1;
+    }
+    keys
+};
+
 impl Currency {
     /// US dollar, the most common currency in examples.
     pub const USD: Currency = Currency { code: *b"USD", exponent: 2 };
@@ -81,10 +97,7 @@ impl Currency {
             return Err(unknown());
         }
         let upper = [bytes[0].to_ascii_uppercase(), bytes[1].to_ascii_uppercase(), bytes[2].to_ascii_uppercase()];
-        TABLE
-            .binary_search_by(|(c, _)| c.as_bytes().cmp(&upper[..]))
-            .map(|i| Currency { code: upper, exponent: TABLE[i].1 })
-            .map_err(|_| unknown())
+        KEYS.binary_search(&key(&upper)).map(|i| Currency { code: upper, exponent: TABLE[i].1 }).map_err(|_| unknown())
     }
 
     /// The three-letter ISO 4217 code, uppercase.
@@ -155,6 +168,7 @@ mod tests {
     #[test]
     fn m2_table_is_sorted_and_unique_so_binary_search_is_valid() {
         assert!(TABLE.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(KEYS.windows(2).all(|w| w[0] < w[1]));
         assert!(TABLE.iter().all(|(_, e)| matches!(e, 0 | 2 | 3)));
     }
 

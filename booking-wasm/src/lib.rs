@@ -27,6 +27,7 @@ mod booking;
 mod js;
 mod money;
 mod split;
+mod wire;
 
 pub use booking::{
     allowed_actions, cancellation_refund, create_booking, handle_command, policy_preset, refund_quote, tally_votes,

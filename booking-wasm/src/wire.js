@@ -1,12 +1,13 @@
 // The live split preview's crossing into wasm and back. A slider fires
 // often, so the input is written straight into a buffer in wasm memory
 // (no JSON, no intermediate string, no allocation per call), and the
-// answer comes back as one string. Only shapes are handled here; every
-// rule (what a percentage may look like, sums, leads, rounding) and all
-// formatting is the core's.
+// answer comes back as text cut by field lengths. Only shapes are handled
+// here; every rule (what a percentage may look like, sums, leads,
+// rounding) and all formatting is the core's.
 //
 // In (bytes, each field followed by U+001F):
 //   total, currency, feeBps, unit, count, (userId, role, percentage) x count
+//   (validateSplit: the members only)
 // Out (text, cut by a byte of length per field but the last):
 //   fee, unallocated, total, currency, part x count
 //   or "\0" + code, member index or "", message
@@ -33,11 +34,14 @@ function view() {
   return bytes;
 }
 
-function describe(v) {
+// What a value that is not a string was; `integers` when the field takes
+// safe integers too (so an integer refused there was too large).
+function describe(v, integers) {
   if (v === undefined) return "missing";
   if (v === null) return "null";
   if (typeof v === "number") {
-    return Number.isInteger(v) ? `the number ${v}, too large to be exact` : `the number ${v}, a float`;
+    if (!Number.isInteger(v)) return `the number ${v}, a float`;
+    return integers ? `the number ${v}, too large to be exact` : `the number ${v}`;
   }
   if (Array.isArray(v)) return "an array";
   return `a ${typeof v}`;
@@ -79,9 +83,10 @@ function putText(b, p, end, s) {
 function put(b, p, end, v, integers) {
   if (typeof v === "string") return putText(b, p, end, v);
   if (integers && typeof v === "number" && Number.isSafeInteger(v)) return putText(b, p, end, "" + v);
-  return putBad(b, p, end, describe(v));
+  return putBad(b, p, end, describe(v, integers));
 }
 
+// count, then userId, role and percentage per member.
 function putMembers(b, p, end, members) {
   if (!Array.isArray(members)) return putBad(b, p, end, describe(members));
   p = putText(b, p, end, "" + members.length);
@@ -101,29 +106,27 @@ function putMembers(b, p, end, members) {
   return p;
 }
 
-/** Writes a team at `at` (at most `room` bytes): the count of bytes, or
- * more than `room` when it did not fit. */
-export function packMembers(members, at, room) {
-  const p = putMembers(view(), at, at + room, members);
+function putSplit(b, p, end, input) {
+  if (input === null || typeof input !== "object") return putBad(b, p, end, describe(input));
+  p = put(b, p, end, input.total, false);
+  if (p >= 0) p = put(b, p, end, input.currency, false);
+  if (p >= 0) p = input.feeBps === undefined ? putText(b, p, end, "0") : put(b, p, end, input.feeBps, true);
+  if (p >= 0) p = input.unit === undefined ? putText(b, p, end, "1") : put(b, p, end, input.unit, true);
+  if (p >= 0) p = putMembers(b, p, end, input.members);
+  return p;
+}
+
+// Runs a writer at `at` with `room` bytes: the count of bytes written, or
+// more than `room` when they did not fit.
+function pack(write, value, at, room) {
+  const p = write(view(), at, at + room, value);
   return p < 0 ? 2 * room + 1024 : p - at;
 }
 
-/** Writes a split at `at`, as `packMembers` does. */
-export function packSplit(input, at, room) {
-  const b = view();
-  const end = at + room;
-  let p;
-  if (input === null || typeof input !== "object") {
-    p = putBad(b, at, end, describe(input));
-  } else {
-    p = put(b, at, end, input.total, false);
-    if (p >= 0) p = put(b, p, end, input.currency, false);
-    if (p >= 0) p = input.feeBps === undefined ? putText(b, p, end, "0") : put(b, p, end, input.feeBps, true);
-    if (p >= 0) p = input.unit === undefined ? putText(b, p, end, "1") : put(b, p, end, input.unit, true);
-    if (p >= 0) p = putMembers(b, p, end, input.members);
-  }
-  return p < 0 ? 2 * room + 1024 : p - at;
-}
+/** A team, for validateSplit. */
+export const packMembers = (members, at, room) => pack(putMembers, members, at, room);
+/** A split, for previewSplit. */
+export const packSplit = (input, at, room) => pack(putSplit, input, at, room);
 
 // The answer's text at `at`, cut into `count` fields: each but the last is
 // ASCII, its length in bytes at `lengths`; the last takes the rest.

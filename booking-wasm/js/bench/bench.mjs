@@ -34,7 +34,9 @@ function shares(n) {
 const pct = (bps) => `${Math.floor(bps / 100)}.${String(bps % 100).padStart(2, "0")}`;
 const TOTAL = 99_999;
 
-console.log(`${"members".padEnd(8)} ${"previewSplit".padStart(14)} ${"dinero allocate".padStart(16)} ${"ratio".padStart(7)}`);
+const col = (text, width) => String(text).padStart(width);
+console.log(`${"members".padEnd(8)}${col("previewSplit", 14)}${col("dinero allocate", 18)}${col("ratio", 8)}`);
+const us = (ns) => `${(ns / 1000).toFixed(2)} µs`;
 for (const n of [2, 3, 10, 100]) {
   const bps = shares(n);
   const members = bps.map((b, i) => ({ userId: `u${i}`, role: i === 0 ? "lead" : "member", percentage: pct(b) }));
@@ -44,7 +46,7 @@ for (const n of [2, 3, 10, 100]) {
   if (ours.join() !== theirs.map((m) => pct(m)).join()) console.log(`  (${n} members: dinero.js hands the leftover cents out differently)`);
   const a = medianNs(() => booking.previewSplit(input));
   const b = medianNs(() => allocate(dinero({ amount: TOTAL, currency: USD }), bps));
-  console.log(`${String(n).padEnd(8)} ${(a / 1000).toFixed(2).padStart(11)} µs ${(b / 1000).toFixed(2).padStart(13)} µs ${(b / a).toFixed(2).padStart(6)}x`);
+  console.log(`${String(n).padEnd(8)}${col(us(a), 14)}${col(us(b), 18)}${col((b / a).toFixed(2) + "x", 8)}`);
 }
 
 // Exactness on random splits: every part must be the floor or the ceiling

@@ -38,6 +38,32 @@ test("S2 the live preview reports an invalid split instead of throwing", () => {
   assert.deepEqual([ok.fee, ...ok.parts.map((p) => p.amount)], ["25.00", "157.50", "67.50"]);
 });
 
+test("S1 the preview's input crossing: any size, any text, and what a bad field was", () => {
+  // Far more than the first buffer holds, with non-ASCII ids: it grows.
+  const members = Array.from({ length: 100 }, (_, i) => ({
+    userId: `créatrice-${"é".repeat(200)}-${i}`, role: i === 0 ? "lead" : "featured ✦", percentage: "1",
+  }));
+  const preview = booking.previewSplit({ total: "1000.00", currency: "EUR", members });
+  assert.equal(preview.ok, true, JSON.stringify(preview.error));
+  assert.deepEqual(new Set(preview.parts.map((p) => p.amount)), new Set(["10.00"]));
+  members[7].userId = members[3].userId;
+  const dup = booking.previewSplit({ total: "1000.00", currency: "EUR", members });
+  assert.equal(dup.error.code, "split.duplicate_user");
+  assert.equal(dup.error.member, 7);
+  assert.match(dup.error.message, /créatrice-é+-3 appears more than once \(members 3 and 7\)/);
+  // A field that is not text says what it was; an integer is "too large"
+  // only where integers are read at all.
+  const two = [{ userId: 1, role: "lead", percentage: "50" }, { userId: "b", role: "x", percentage: 2 ** 60 }];
+  const id = booking.previewSplit({ total: "1.00", currency: "EUR", members: two });
+  assert.equal(id.error.message, "member 0: userId must be a string, got the number 1");
+  two[0].userId = "a";
+  const big = booking.previewSplit({ total: "1.00", currency: "EUR", members: two });
+  assert.ok(big.error.message.endsWith(`got the number ${2 ** 60}, too large to be exact`), big.error.message);
+  two[1].userId = "b\x1fc";
+  assert.match(booking.previewSplit({ total: "1.00", currency: "EUR", members: two }).error.message,
+    /userId must be a string, got a string with control characters/);
+});
+
 test("M1 amounts and minor counts are strings, beyond 2^53 too", () => {
   const big = booking.parseMoney("92233720368547758.07 USD");
   assert.equal(big.minor, "9223372036854775807");
