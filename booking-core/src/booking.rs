@@ -321,9 +321,9 @@ pub struct Booking {
     /// The service booked.
     pub service_id: ServiceId,
     /// Title.
-    pub title: String,
+    pub title: Arc<str>,
     /// Description.
-    pub description: String,
+    pub description: Arc<str>,
     /// Price, with its currency.
     pub price: Money,
     /// Start of the session.
@@ -340,7 +340,7 @@ pub struct Booking {
     /// Shared, as it rarely changes and every clone of the booking needs it.
     pub revenue_split: Arc<RevenueSplit>,
     /// The booking's chat thread.
-    pub chat_thread_id: String,
+    pub chat_thread_id: Arc<str>,
     /// Creation time.
     pub created_at: DateTime<Utc>,
     /// Time of the latest event.
@@ -368,7 +368,7 @@ pub struct Booking {
     /// Shares waiting for `distribute`.
     pub pending_payouts: Vec<Payout>,
     /// Files recorded on the booking.
-    pub files: Vec<BookingFile>,
+    pub files: Vec<Arc<BookingFile>>,
     /// Reviews.
     pub reviews: Vec<Review>,
     /// The open or last dispute.

@@ -280,8 +280,8 @@ impl Booking {
             client_id: new.client_id.clone(),
             provider_id: new.provider_id.clone(),
             service_id: new.service_id.clone(),
-            title: new.title.clone(),
-            description: new.description.clone(),
+            title: new.title.as_str().into(),
+            description: new.description.as_str().into(),
             price: new.price,
             scheduled_date: new.scheduled_date,
             estimated_duration_minutes: new.estimated_duration_minutes,
@@ -291,8 +291,8 @@ impl Booking {
             revenue_split,
             chat_thread_id: new
                 .chat_thread_id
-                .clone()
-                .unwrap_or_else(|| ["booking/", new.id.as_str(), "/chat"].concat()),
+                .as_deref()
+                .map_or_else(|| ["booking/", new.id.as_str(), "/chat"].concat().into(), Arc::from),
             created_at: at,
             updated_at: at,
             completed_at: None,
@@ -417,11 +417,12 @@ impl Booking {
                 self.accepted_by = accepted_by.clone();
                 self.team_change = None;
             }
-            EventKind::FileUploaded { file } => self.files.push(file.clone()),
+            EventKind::FileUploaded { file } => self.files.push(Arc::new(file.clone())),
             EventKind::FileShared { file_id, with, expires_at } => {
                 let by = event.actor.user_id().cloned().ok_or_else(|| corrupt("a share by no user"))?;
                 let file = self.files.iter_mut().find(|f| &f.file_id == file_id);
                 let file = file.ok_or_else(|| corrupt(&format!("a share of unknown file {file_id}")))?;
+                let file = Arc::make_mut(file);
                 for user in with {
                     file.grant(ShareGrant {
                         user_id: user.clone(),

@@ -289,7 +289,7 @@ impl Booking {
     /// # Ok::<(), booking_core::Error>(())
     /// ```
     pub fn file(&self, id: &FileId) -> Option<&BookingFile> {
-        self.files.iter().find(|f| &f.file_id == id)
+        self.files.iter().find(|f| &f.file_id == id).map(|f| &**f)
     }
 
     /// May `actor` read file `id` at `at` (X3)? The file, or why not. A
