@@ -6,13 +6,15 @@
 
 use chrono::{DateTime, Utc};
 use pyo3::exceptions::PyTypeError;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
-use serde_json::{Map, Value};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyType};
+use serde_json::Value;
 
 use booking_core::{Actor, Command, Currency, Money};
 
+use crate::de::from_py;
 use crate::errors::validation;
 use crate::types::PyMoney;
 
@@ -23,7 +25,7 @@ fn decimal_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
     DECIMAL.import(py, "decimal", "Decimal")
 }
 
-fn datetime_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+pub(crate) fn datetime_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
     DATETIME.import(py, "datetime", "datetime")
 }
 
@@ -109,9 +111,9 @@ pub(crate) fn datetime(obj: &Bound<'_, PyAny>) -> PyResult<DateTime<Utc>> {
             "naive datetimes are refused: attach a zone, e.g. datetime(..., tzinfo=timezone.utc)",
         ));
     };
-    let days: i64 = delta.getattr("days")?.extract()?;
-    let seconds: i64 = delta.getattr("seconds")?.extract()?;
-    let micros: i64 = delta.getattr("microseconds")?.extract()?;
+    let days: i64 = delta.getattr(intern!(py, "days"))?.extract()?;
+    let seconds: i64 = delta.getattr(intern!(py, "seconds"))?.extract()?;
+    let micros: i64 = delta.getattr(intern!(py, "microseconds"))?.extract()?;
     let secs = days * 86_400 + seconds;
     DateTime::from_timestamp(secs, (micros * 1_000) as u32)
         .ok_or_else(|| validation("datetime.out_of_range", "the datetime is out of range"))
@@ -124,14 +126,14 @@ static EPOCH: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 /// `booking.mediator(id)`).
 pub(crate) fn actor(obj: &Bound<'_, PyAny>) -> PyResult<Actor> {
     if let Ok(s) = obj.cast::<PyString>() {
-        let id: String = s.extract()?;
+        let id = s.to_str()?;
         if id.trim().is_empty() {
             return Err(validation("actor.invalid", "an actor's user id must not be empty"));
         }
         return Ok(Actor::user(id));
     }
     if obj.is_instance_of::<PyDict>() {
-        return from_value(to_value(obj)?, "actor");
+        return from_py(obj, "actor");
     }
     let kind = obj.get_type().name()?;
     Err(PyTypeError::new_err(format!("expected a user id (str) or booking.system()/booking.mediator(id), got {kind}")))
@@ -140,90 +142,48 @@ pub(crate) fn actor(obj: &Bound<'_, PyAny>) -> PyResult<Actor> {
 /// A command: its kind as `str` when it has no payload (`"confirm"`), or
 /// its JSON shape as a dict (`{"type": "request-revision", "feedback": ...}`).
 pub(crate) fn command(obj: &Bound<'_, PyAny>) -> PyResult<Command> {
-    let value = if let Ok(s) = obj.cast::<PyString>() {
-        let name: String = s.extract()?;
-        if let Some(command) = bare_commands().get(name.as_str()) {
-            return Ok(command.clone());
+    if let Ok(s) = obj.cast::<PyString>() {
+        let (names, commands) = bare_commands(obj.py())?;
+        if let Some(i) = names.bind(obj.py()).get_item(s)? {
+            if let Some(command) = commands.get(i.extract::<usize>()?) {
+                return Ok(command.clone());
+            }
         }
-        let mut map = Map::new();
-        map.insert("type".into(), Value::String(name));
-        Value::Object(map)
-    } else if obj.is_instance_of::<PyDict>() {
-        to_value(obj)?
-    } else {
-        let kind = obj.get_type().name()?;
-        return Err(PyTypeError::new_err(format!("expected a command name (str) or dict, got {kind}")));
-    };
-    from_value(value, "command")
+        let name: String = s.extract()?;
+        return from_value(serde_json::json!({ "type": name }), "command");
+    }
+    if obj.is_instance_of::<PyDict>() {
+        return from_py(obj, "command");
+    }
+    let kind = obj.get_type().name()?;
+    Err(PyTypeError::new_err(format!("expected a command name (str) or dict, got {kind}")))
 }
 
 /// The commands that need no payload (`"confirm"`, `"cancel"`, ...), read
-/// once through serde from the transition table's names, so the hot path
-/// is a lookup rather than a JSON round trip.
-fn bare_commands() -> &'static std::collections::HashMap<&'static str, Command> {
-    static BARE: std::sync::OnceLock<std::collections::HashMap<&'static str, Command>> = std::sync::OnceLock::new();
-    BARE.get_or_init(|| {
-        booking_core::TRANSITIONS
-            .iter()
-            .filter_map(|t| {
-                let name = t.command.as_str();
-                serde_json::from_value(serde_json::json!({ "type": name })).ok().map(|c| (name, c))
-            })
-            .collect()
+/// once through serde from the transition table's names, and a `dict` from
+/// each name to its position: the hot path is one lookup of a `str` whose
+/// hash Python has already cached, rather than a JSON round trip.
+fn bare_commands(py: Python<'_>) -> PyResult<&(Py<PyDict>, Vec<Command>)> {
+    static BARE: PyOnceLock<(Py<PyDict>, Vec<Command>)> = PyOnceLock::new();
+    BARE.get_or_try_init(py, || {
+        let names = PyDict::new(py);
+        let mut commands = Vec::new();
+        for t in booking_core::TRANSITIONS {
+            let name = t.command.as_str();
+            if let Ok(c) = serde_json::from_value(serde_json::json!({ "type": name })) {
+                if !names.contains(name)? {
+                    names.set_item(name, commands.len())?;
+                    commands.push(c);
+                }
+            }
+        }
+        Ok((names.unbind(), commands))
     })
 }
 
-/// Reads a core type from its JSON shape; a mismatch is a validation error.
+/// Reads a core type from a JSON value; a mismatch is a validation error.
 pub(crate) fn from_value<T: serde::de::DeserializeOwned>(value: Value, what: &str) -> PyResult<T> {
     serde_json::from_value(value).map_err(|e| validation("json.invalid", &format!("invalid {what}: {e}")))
-}
-
-/// A Python value as JSON: dicts with `str` keys, lists and tuples, `str`,
-/// `int`, `bool`, `None`, `Decimal` (as its text), `Money` (as
-/// `{"amount", "currency"}`), aware `datetime`s (RFC 3339). Floats are
-/// refused.
-pub(crate) fn to_value(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
-    if obj.is_none() {
-        return Ok(Value::Null);
-    }
-    if let Ok(b) = obj.cast::<PyBool>() {
-        return Ok(Value::Bool(b.is_true()));
-    }
-    if obj.is_instance_of::<PyInt>() {
-        if let Ok(i) = obj.extract::<i64>() {
-            return Ok(Value::from(i));
-        }
-        return Ok(Value::from(obj.extract::<u64>().map_err(|_| validation("json.invalid", "an int out of range"))?));
-    }
-    if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(Value::String(s.extract()?));
-    }
-    if obj.is_instance_of::<PyFloat>() {
-        return Err(PyTypeError::new_err(NO_FLOATS));
-    }
-    if let Ok(d) = obj.cast::<PyDict>() {
-        let mut map = Map::new();
-        for (k, v) in d.iter() {
-            let key: String =
-                k.extract().map_err(|_| PyTypeError::new_err("dict keys must be str in booking values"))?;
-            map.insert(key, to_value(&v)?);
-        }
-        return Ok(Value::Object(map));
-    }
-    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
-        return obj.try_iter()?.map(|item| to_value(&item?)).collect::<PyResult<Vec<_>>>().map(Value::Array);
-    }
-    if let Some(text) = decimal_text(obj)? {
-        return Ok(Value::String(text));
-    }
-    if let Ok(m) = obj.cast::<PyMoney>() {
-        return serde_json::to_value(m.get().0).map_err(|e| validation("json.invalid", &e.to_string()));
-    }
-    if obj.is_instance(datetime_type(obj.py())?)? {
-        return Ok(Value::String(datetime(obj)?.to_rfc3339()));
-    }
-    let kind = obj.get_type().name()?;
-    Err(PyTypeError::new_err(format!("cannot use a {kind} in a booking value")))
 }
 
 /// JSON as Python: objects → dict, arrays → list, numbers → int.

@@ -17,7 +17,8 @@ use booking_core::{
     UserId,
 };
 
-use crate::convert::{self, dump, from_value, to_decimal, to_value, Int};
+use crate::convert::{self, dump, from_value, to_decimal, Int};
+use crate::de::from_py;
 use crate::errors::{core, validation};
 use crate::types::{PyBooking, PyMoney, PyRevenueSplit};
 
@@ -137,7 +138,7 @@ impl Engine {
         now: &Bound<'_, PyAny>,
         idempotency_key: Option<&str>,
     ) -> PyResult<PyBooking> {
-        let new: NewBooking = from_value(to_value(new)?, "new booking")?;
+        let new: NewBooking = from_py(new, "new booking")?;
         let now = convert::datetime(now)?;
         self.outcome(py, self.service.create(new, now, idempotency_key))
     }
@@ -344,7 +345,7 @@ impl Engine {
         file: &Bound<'_, PyAny>,
         at: &Bound<'_, PyAny>,
     ) -> PyResult<PyBooking> {
-        let file: FileUpload = from_value(to_value(file)?, "file")?;
+        let file: FileUpload = from_py(file, "file")?;
         let (id, at) = (BookingId::from(booking_id), convert::datetime(at)?);
         self.outcome(py, self.service.upload_booking_file(&id, uploaded_by, file, at))
     }
@@ -442,7 +443,7 @@ impl Engine {
 
     /// Adds or replaces a catalog service (its JSON shape, validated).
     fn put_service(&self, py: Python<'_>, service: &Bound<'_, PyAny>) -> PyResult<()> {
-        let service: Service = from_value(to_value(service)?, "service")?;
+        let service: Service = from_py(service, "service")?;
         self.run(py, self.service.put_service(service))
     }
 
@@ -460,7 +461,7 @@ impl Engine {
         service_id: &str,
         selections: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let selections: Vec<Selection> = from_value(to_value(selections)?, "selections")?;
+        let selections: Vec<Selection> = from_py(selections, "selections")?;
         let quote = self.run(py, self.service.quote(&service_id.into(), &selections))?;
         dump(py, &quote)
     }
@@ -468,7 +469,7 @@ impl Engine {
     /// Discovery (K4): a query dict (category, tags, price range, minimum
     /// rating, free at, sort, page) → `{"items": [...], "total": n}`.
     fn search_services<'py>(&self, py: Python<'py>, query: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-        let query: ServiceQuery = from_value(to_value(query)?, "service query")?;
+        let query: ServiceQuery = from_py(query, "service query")?;
         let page = self.run(py, self.service.search_services(&query))?;
         dump(py, &page)
     }
@@ -476,7 +477,7 @@ impl Engine {
     /// Publishes a provider's working hours (IANA zone, weekly windows,
     /// overrides, grid).
     fn put_availability(&self, py: Python<'_>, user_id: &str, availability: &Bound<'_, PyAny>) -> PyResult<()> {
-        let availability: Availability = from_value(to_value(availability)?, "availability")?;
+        let availability: Availability = from_py(availability, "availability")?;
         self.run(py, self.service.put_availability(&user_id.into(), availability))
     }
 
@@ -501,7 +502,7 @@ impl Engine {
         now: &Bound<'_, PyAny>,
         limit: Option<Int<usize>>,
     ) -> PyResult<Vec<DateTime<Utc>>> {
-        let new: NewBooking = from_value(to_value(new)?, "new booking")?;
+        let new: NewBooking = from_py(new, "new booking")?;
         let mut search = SlotSearch::for_booking(&new);
         search.limit = Int::or(limit, search.limit);
         let now = convert::datetime(now)?;

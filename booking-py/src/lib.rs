@@ -8,6 +8,7 @@
 use pyo3::prelude::*;
 
 mod convert;
+mod de;
 mod engine;
 mod errors;
 mod gateway;

@@ -16,7 +16,8 @@ use booking_core::{
     SplitMember,
 };
 
-use crate::convert::{self, dump, from_value, to_decimal, to_value, Int};
+use crate::convert::{self, dump, from_value, to_decimal, Int};
+use crate::de::from_py;
 use crate::errors::{core, validation};
 
 /// An amount of money in a currency, exact: integer minor units inside.
@@ -67,7 +68,7 @@ impl PyMoney {
     /// The inverse of `to_dict`.
     #[staticmethod]
     fn from_dict(data: &Bound<'_, PyAny>) -> PyResult<Self> {
-        from_value(to_value(data)?, "money").map(PyMoney)
+        from_py(data, "money").map(PyMoney)
     }
 
     fn __repr__(&self) -> String {
@@ -88,7 +89,7 @@ fn member(item: &Bound<'_, PyAny>) -> PyResult<SplitMember> {
         return Ok(SplitMember::new(user, role, percentage(&pct)?));
     }
     if item.is_instance_of::<PyDict>() {
-        return from_value(to_value(item)?, "split member");
+        return from_py(item, "split member");
     }
     Err(PyTypeError::new_err("a member is (user_id, role, percentage) or a dict with userId, role, percentage"))
 }
@@ -137,7 +138,7 @@ impl PyRevenueSplit {
     /// Reads and validates the JSON shape (`{"splits": [...], ...}`).
     #[staticmethod]
     fn from_dict(data: &Bound<'_, PyAny>) -> PyResult<Self> {
-        from_value(to_value(data)?, "split").map(PyRevenueSplit)
+        from_py(data, "split").map(PyRevenueSplit)
     }
 
     /// Member user ids, in order.
@@ -288,7 +289,7 @@ impl PyBooking {
     /// at `now`: the new state and its decision (the card authorization).
     #[staticmethod]
     fn create(new: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>) -> PyResult<(PyBooking, PyDecision)> {
-        let new: NewBooking = from_value(to_value(new)?, "new booking")?;
+        let new: NewBooking = from_py(new, "new booking")?;
         let now = convert::datetime(now)?;
         let decision = booking_core::decide_create(new, now).map_err(core)?;
         let booking = Arc::new(Booking::replay(decision.events).map_err(core)?);
@@ -397,7 +398,7 @@ impl PyBooking {
     /// Reads and checks a state from its JSON shape.
     #[staticmethod]
     fn from_dict(data: &Bound<'_, PyAny>) -> PyResult<PyBooking> {
-        let b: Booking = from_value(to_value(data)?, "booking")?;
+        let b: Booking = from_py(data, "booking")?;
         Ok(PyBooking(Arc::new(b)))
     }
 

@@ -59,6 +59,37 @@ def test_naive_datetimes_are_refused():
         b.allowed_actions("p", "2026-06-01")
 
 
+def test_dicts_are_read_as_the_core_shapes_with_no_float_anywhere():
+    new = {"id": "b", "clientId": "c", "providerId": "p", "price": booking.Money("80.00", "USD"),
+           "scheduledDate": datetime(2026, 6, 4, 9, tzinfo=timezone.utc), "estimatedDurationMinutes": 60}
+    b, _ = booking.Booking.create(new, T0)
+    assert b.to_dict()["price"] == {"amount": "80.00", "currency": "USD"}
+    assert booking.Booking.create(dict(new, price={"amount": Decimal("80.00"), "currency": "USD"}), T0)[0] == b
+    # A float, however deep, is a TypeError that says why; so is a type
+    # with no JSON shape, or a key that is not a str.
+    for bad in ({"amount": 80.0, "currency": "USD"}, {"amount": "80.00", "currency": "USD", "x": [1.5]}):
+        with pytest.raises(TypeError, match="floats are inexact"):
+            booking.Booking.create(dict(new, price=bad), T0)
+    with pytest.raises(TypeError, match="cannot use a object in a booking value"):
+        booking.Booking.create(dict(new, title=object()), T0)
+    with pytest.raises(TypeError, match="dict keys must be str"):
+        booking.Booking.create(dict(new, price={1: "80.00"}), T0)
+    # A wrong shape is a ValidationError naming what was being read.
+    with pytest.raises(booking.ValidationError, match="invalid new booking: missing field `price`") as e:
+        booking.Booking.create({k: v for k, v in new.items() if k != "price"}, T0)
+    assert e.value.code == "json.invalid"
+    confirmed, _ = b.handle("p", "confirm", T0)
+    with pytest.raises(booking.ValidationError, match="invalid command") as e:
+        confirmed.handle("c", {"type": "request-revision", "feedback": 7}, T0)
+    # Enums are their names; a tuple is a list.
+    done, _ = confirmed.handle("p", "start", new["scheduledDate"])
+    upload = {"type": "upload-file", "fileId": "f", "category": "final", "sizeBytes": 1, "contentType": "audio/wav",
+              "sha256": "ab" * 32, "readers": ("client", "provider")}
+    done, _ = done.handle("p", upload, new["scheduledDate"])
+    assert done.to_dict()["files"][0]["category"] == "final"
+    assert booking.Booking.from_dict(done.to_dict()) == done
+
+
 def test_split_value_object():
     split = booking.RevenueSplit([("a", "lead", Decimal("33.33")), ("b", "x", "33.33"), ("c", "y", "33.34")])
     assert split == booking.RevenueSplit.from_dict(split.to_dict())
