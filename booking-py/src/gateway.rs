@@ -55,16 +55,20 @@ impl PyGateway {
         })
     }
 
-    fn step(&self, method: &str, call: PaymentCall<'_>) -> Result<(), PaymentError> {
+    /// Calls `method(booking_id, key, amount, *extra)`: every money step
+    /// passes the same three first, and `authorize` and `transfer` add
+    /// their own (a payment method; a user and their payout account).
+    fn step(&self, method: &str, call: PaymentCall<'_>, extra: &[Option<&str>]) -> Result<(), PaymentError> {
         self.call(method, |py| {
-            pyo3::types::PyTuple::new(
-                py,
-                [
-                    call.booking_id.as_str().into_pyobject(py)?.into_any(),
-                    call.key.as_str().into_pyobject(py)?.into_any(),
-                    Bound::new(py, PyMoney(call.amount))?.into_any(),
-                ],
-            )
+            let mut args = vec![
+                call.booking_id.as_str().into_pyobject(py)?.into_any(),
+                call.key.as_str().into_pyobject(py)?.into_any(),
+                Bound::new(py, PyMoney(call.amount))?.into_any(),
+            ];
+            for item in extra {
+                args.push(item.into_pyobject(py)?.into_any());
+            }
+            pyo3::types::PyTuple::new(py, args)
         })
     }
 }
@@ -72,44 +76,23 @@ impl PyGateway {
 #[async_trait]
 impl PaymentGateway for PyGateway {
     async fn authorize(&self, call: PaymentCall<'_>, payment_method: Option<&str>) -> Result<(), PaymentError> {
-        self.call("authorize", |py| {
-            pyo3::types::PyTuple::new(
-                py,
-                [
-                    call.booking_id.as_str().into_pyobject(py)?.into_any(),
-                    call.key.as_str().into_pyobject(py)?.into_any(),
-                    Bound::new(py, PyMoney(call.amount))?.into_any(),
-                    payment_method.into_pyobject(py)?.into_any(),
-                ],
-            )
-        })
+        self.step("authorize", call, &[payment_method])
     }
 
     async fn capture(&self, call: PaymentCall<'_>) -> Result<(), PaymentError> {
-        self.step("capture", call)
+        self.step("capture", call, &[])
     }
 
     async fn void(&self, call: PaymentCall<'_>) -> Result<(), PaymentError> {
-        self.step("void", call)
+        self.step("void", call, &[])
     }
 
     async fn transfer(&self, call: PaymentCall<'_>, user: &UserId, account: Option<&str>) -> Result<(), PaymentError> {
-        self.call("transfer", |py| {
-            pyo3::types::PyTuple::new(
-                py,
-                [
-                    call.booking_id.as_str().into_pyobject(py)?.into_any(),
-                    call.key.as_str().into_pyobject(py)?.into_any(),
-                    Bound::new(py, PyMoney(call.amount))?.into_any(),
-                    user.as_str().into_pyobject(py)?.into_any(),
-                    account.into_pyobject(py)?.into_any(),
-                ],
-            )
-        })
+        self.step("transfer", call, &[Some(user.as_str()), account])
     }
 
     async fn refund(&self, call: PaymentCall<'_>) -> Result<(), PaymentError> {
-        self.step("refund", call)
+        self.step("refund", call, &[])
     }
 
     async fn reverse(&self, booking_id: &BookingId, step: &PaymentEffect) -> Result<(), PaymentError> {
