@@ -342,6 +342,11 @@ impl Booking {
 
     /// Applies the events of a decision, in order.
     ///
+    /// The events join the history as they are: after a clone, whose
+    /// history is shared, the decision's own `Vec` becomes the new chunk,
+    /// with no copy. An event the state refuses is an error; the events
+    /// before it stay applied, as with [`Booking::apply`] one by one.
+    ///
     /// ```
     /// # use booking_core::*;
     /// # use chrono::{TimeDelta, TimeZone, Utc};
@@ -354,10 +359,21 @@ impl Booking {
     /// # Ok::<(), booking_core::Error>(())
     /// ```
     pub fn apply_all(&mut self, events: impl IntoIterator<Item = Event>) -> Result<(), LifecycleError> {
-        for event in events {
-            self.apply(event)?;
+        // A `Vec` passed here is reused as it is, not copied.
+        let mut events: Vec<Event> = events.into_iter().collect();
+        let mut result = Ok(());
+        let mut applied = 0;
+        for event in &events {
+            if let Err(e) = self.evolve(event) {
+                result = Err(e);
+                break;
+            }
+            self.stamp(event);
+            applied += 1;
         }
-        Ok(())
+        events.truncate(applied);
+        self.history.append(events);
+        result
     }
 
     /// Folds one event into the state (evolve).
@@ -373,6 +389,13 @@ impl Booking {
     /// # Ok::<(), booking_core::Error>(())
     /// ```
     pub fn apply(&mut self, event: Event) -> Result<(), LifecycleError> {
+        self.evolve(&event)?;
+        self.push(event);
+        Ok(())
+    }
+
+    /// The state change `event` makes, without recording it.
+    fn evolve(&mut self, event: &Event) -> Result<(), LifecycleError> {
         let at = event.at;
         match &event.kind {
             EventKind::Created { .. } => return Err(corrupt("a second `created` event")),
@@ -440,14 +463,19 @@ impl Booking {
             EventKind::PayoutsDistributed => self.pending_payouts.clear(),
             EventKind::PaymentFailed { .. } => {}
         }
-        self.push(event);
         Ok(())
     }
 
+    /// Records `event` after its state change.
     fn push(&mut self, event: Event) {
+        self.stamp(&event);
+        self.history.push(event);
+    }
+
+    /// The version and time an applied event gives the booking.
+    fn stamp(&mut self, event: &Event) {
         self.updated_at = event.at;
         self.version += 1;
-        self.history.push(event);
     }
 }
 

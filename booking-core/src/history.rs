@@ -87,6 +87,19 @@ impl History {
         }
         self.len += 1;
     }
+
+    /// Appends `events` in order: in place when the last chunk is not
+    /// shared, else as a chunk of their own, moved rather than copied.
+    pub(crate) fn append(&mut self, mut events: Vec<Event>) {
+        if events.is_empty() {
+            return;
+        }
+        self.len += events.len();
+        match self.chunks.last_mut().and_then(Arc::get_mut) {
+            Some(chunk) => chunk.append(&mut events),
+            None => self.chunks.push(Arc::new(events)),
+        }
+    }
 }
 
 impl Index<usize> for History {
@@ -165,6 +178,14 @@ mod tests {
         assert_eq!(b[3].at, event(3).at);
         assert_eq!(b.iter().next_back().map(|e| e.at), Some(event(3).at));
         assert_eq!(b.get(4), None);
+        let shared = b.clone();
+        b.append(vec![event(5), event(6)]);
+        assert_eq!(b.chunks.len(), 3, "after a clone, appended events are a chunk of their own");
+        b.append(vec![event(7)]);
+        b.append(Vec::new());
+        assert_eq!((b.chunks.len(), b.len(), shared.len()), (3, 7, 4), "a sole owner appends in place");
+        assert_eq!(b.iter().map(|e| e.at).collect::<Vec<_>>()[4..], [event(5).at, event(6).at, event(7).at]);
+        assert_eq!(b.get(6).map(|e| e.at), Some(event(7).at));
         let json = serde_json::to_string(&b).unwrap();
         assert_eq!(serde_json::from_str::<History>(&json).unwrap(), b);
     }

@@ -855,3 +855,19 @@ fn s10_r4_a_team_change_during_a_release_vote_is_counted_over_the_new_team() {
     assert_eq!(c.ledger.paid_to(&"m2".into()), usd(0));
     check_money(&c);
 }
+
+#[test]
+fn o6_apply_all_keeps_the_events_before_one_the_state_refuses() {
+    let b = solo();
+    let confirm = decide(&b, &Request::new(user("lead"), Command::Confirm, t0() + hours(1))).unwrap();
+    let created = b.history[0].clone();
+    let mut shared = b.clone();
+    let (len, version) = (b.history.len(), b.version);
+    let err = shared.apply_all(confirm.events.iter().cloned().chain([created])).unwrap_err();
+    assert_eq!(err.code(), "booking.corrupt");
+    assert_eq!(shared.status, BookingStatus::Confirmed);
+    assert_eq!(shared.history.len(), len + confirm.events.len());
+    assert_eq!(shared.version, version + confirm.events.len() as u64);
+    assert_eq!(shared.history.last(), confirm.events.last());
+    assert_eq!((b.history.len(), b.status), (len, BookingStatus::Pending), "the clone's history is its own");
+}
