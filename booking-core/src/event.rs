@@ -326,16 +326,16 @@ impl Booking {
     /// # Ok::<(), booking_core::Error>(())
     /// ```
     pub fn replay(events: impl IntoIterator<Item = Event>) -> Result<Booking, LifecycleError> {
-        let mut events = events.into_iter();
-        let first = events.next().ok_or_else(|| corrupt("an empty history"))?;
+        // A `Vec` passed here becomes the history as it is, not copied.
+        let events: Vec<Event> = events.into_iter().collect();
+        let first = events.first().ok_or_else(|| corrupt("an empty history"))?;
         let EventKind::Created { booking: new } = &first.kind else {
             return Err(corrupt("a history that does not start with `created`"));
         };
         let mut booking = Booking::from_new(new.as_ref(), first.at);
-        booking.push(first);
-        for event in events {
-            booking.apply(event)?;
-        }
+        booking.stamp(first);
+        booking.fold(&events[1..]).1?;
+        booking.history.append(events);
         booking.check_consistency().map_err(|reason| LifecycleError::Corrupt { reason })?;
         Ok(booking)
     }
@@ -361,19 +361,22 @@ impl Booking {
     pub fn apply_all(&mut self, events: impl IntoIterator<Item = Event>) -> Result<(), LifecycleError> {
         // A `Vec` passed here is reused as it is, not copied.
         let mut events: Vec<Event> = events.into_iter().collect();
-        let mut result = Ok(());
-        let mut applied = 0;
-        for event in &events {
-            if let Err(e) = self.evolve(event) {
-                result = Err(e);
-                break;
-            }
-            self.stamp(event);
-            applied += 1;
-        }
+        let (applied, result) = self.fold(&events);
         events.truncate(applied);
         self.history.append(events);
         result
+    }
+
+    /// Folds `events` into the state, in order, without recording them:
+    /// how many it applied, and the refusal that stopped it, if any.
+    fn fold(&mut self, events: &[Event]) -> (usize, Result<(), LifecycleError>) {
+        for (applied, event) in events.iter().enumerate() {
+            if let Err(e) = self.evolve(event) {
+                return (applied, Err(e));
+            }
+            self.stamp(event);
+        }
+        (events.len(), Ok(()))
     }
 
     /// Folds one event into the state (evolve).
@@ -390,7 +393,8 @@ impl Booking {
     /// ```
     pub fn apply(&mut self, event: Event) -> Result<(), LifecycleError> {
         self.evolve(&event)?;
-        self.push(event);
+        self.stamp(&event);
+        self.history.push(event);
         Ok(())
     }
 
@@ -464,12 +468,6 @@ impl Booking {
             EventKind::PaymentFailed { .. } => {}
         }
         Ok(())
-    }
-
-    /// Records `event` after its state change.
-    fn push(&mut self, event: Event) {
-        self.stamp(&event);
-        self.history.push(event);
     }
 
     /// The version and time an applied event gives the booking.

@@ -26,7 +26,7 @@ use crate::event::Event;
 /// assert_eq!(b.history.iter().count(), 2);
 /// # Ok::<(), booking_core::Error>(())
 /// ```
-#[derive(Clone, Default)]
+#[derive(Default)]
 pub struct History {
     chunks: Vec<Arc<Vec<Event>>>,
     len: usize,
@@ -99,6 +99,16 @@ impl History {
             Some(chunk) => chunk.append(&mut events),
             None => self.chunks.push(Arc::new(events)),
         }
+    }
+}
+
+impl Clone for History {
+    /// Shares every chunk, with room for the one the clone's next
+    /// append adds (a clone is usually made to append to).
+    fn clone(&self) -> History {
+        let mut chunks = Vec::with_capacity(self.chunks.len() + 1);
+        chunks.extend(self.chunks.iter().cloned());
+        History { chunks, len: self.len }
     }
 }
 

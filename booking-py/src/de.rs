@@ -165,6 +165,12 @@ impl<'de> de::MapAccess<'de> for Entries<'_> {
             None => Err(de::Error::custom("a value was asked for before its key")),
         }
     }
+
+    /// The entries left: serde sizes its buffers by it (an internally
+    /// tagged enum such as a command buffers every entry).
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.entries.len())
+    }
 }
 
 /// A list's or tuple's items for serde's `SeqAccess`.
