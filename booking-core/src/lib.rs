@@ -79,6 +79,7 @@ mod availability;
 mod booking;
 mod catalog;
 mod chat;
+mod command_fields;
 mod currency;
 mod discovery;
 mod draft;

@@ -288,10 +288,26 @@ pub enum Resolution {
     },
 }
 
+/// Declares [`Command`] and, from the same variants, `CommandByType`: the
+/// variants externally tagged (a remote derive that builds `Command`s),
+/// which [`Command::from_fields`] reads once the tag is known
+/// (`command_fields.rs`).
+macro_rules! commands {
+    ($(#[$doc:meta])* pub enum Command { $($variants:tt)* }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(tag = "type", rename_all = "kebab-case", rename_all_fields = "camelCase")]
+        pub enum Command { $($variants)* }
+
+        #[derive(Deserialize)]
+        #[serde(remote = "Command", rename_all = "kebab-case", rename_all_fields = "camelCase")]
+        pub(crate) enum CommandByType { $($variants)* }
+    };
+}
+
+commands! {
 /// A command. `create` is [`Booking::create`]; everything else goes through
 /// [`decide`]. JSON: `{"type": "request-revision", "feedback": "..."}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "kebab-case", rename_all_fields = "camelCase")]
 pub enum Command {
     /// A team member accepts a split booking; the last one confirms it.
     Accept,
@@ -369,6 +385,7 @@ pub enum Command {
         #[serde(default)]
         text: String,
     },
+}
 }
 
 impl Command {

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use booking_core::{Actor, Command, Currency, Money};
 
-use crate::de::from_py;
+use crate::de::{from_py, read_with};
 use crate::errors::validation;
 use crate::types::PyMoney;
 
@@ -152,7 +152,15 @@ pub(crate) fn command(obj: &Bound<'_, PyAny>) -> PyResult<Command> {
         let name: String = s.extract()?;
         return from_value(serde_json::json!({ "type": name }), "command");
     }
-    if obj.is_instance_of::<PyDict>() {
+    if let Ok(dict) = obj.cast::<PyDict>() {
+        // With its type looked up first, the fields are read once, not
+        // copied into serde's buffer for tagged shapes first.
+        if let Some(kind) = dict.get_item(intern!(obj.py(), "type"))? {
+            if let Ok(kind) = kind.cast::<PyString>() {
+                let kind = kind.to_str()?;
+                return read_with(obj, "command", |fields| Command::from_fields(kind, fields));
+            }
+        }
         return from_py(obj, "command");
     }
     let kind = obj.get_type().name()?;

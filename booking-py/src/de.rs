@@ -21,7 +21,17 @@ use crate::types::PyMoney;
 /// wrong shape is a `ValidationError` (code `json.invalid`) naming `what`;
 /// a `float` or a type with no JSON shape is a `TypeError`.
 pub(crate) fn from_py<T: DeserializeOwned>(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<T> {
-    T::deserialize(Value(obj)).map_err(|e| match e {
+    read_with(obj, what, T::deserialize)
+}
+
+/// Reads `obj` with `read`, which drives the deserializer itself; the
+/// errors are those of [`from_py`].
+pub(crate) fn read_with<'a, 'py, T>(
+    obj: &'a Bound<'py, PyAny>,
+    what: &str,
+    read: impl FnOnce(Value<'a, 'py>) -> Result<T, Error>,
+) -> PyResult<T> {
+    read(Value(obj)).map_err(|e| match e {
         Error::Python(e) => e,
         Error::Shape(message) => validation("json.invalid", &format!("invalid {what}: {message}")),
     })
@@ -60,7 +70,7 @@ impl From<PyErr> for Error {
 }
 
 /// One Python value as a serde deserializer.
-struct Value<'a, 'py>(&'a Bound<'py, PyAny>);
+pub(crate) struct Value<'a, 'py>(&'a Bound<'py, PyAny>);
 
 impl<'de> de::Deserializer<'de> for Value<'_, '_> {
     type Error = Error;

@@ -81,6 +81,15 @@ def test_dicts_are_read_as_the_core_shapes_with_no_float_anywhere():
     confirmed, _ = b.handle("p", "confirm", T0)
     with pytest.raises(booking.ValidationError, match="invalid command") as e:
         confirmed.handle("c", {"type": "request-revision", "feedback": 7}, T0)
+    # A command's fields are read once its type is known, with serde's words.
+    for bad, words in [({"type": "request-revision"}, "missing field `feedback`"),
+                       ({"type": "teleport"}, "unknown variant `teleport`"),
+                       ({"type": 3}, "invalid type: integer `3`"), ({"feedback": "x"}, "missing field `type`")]:
+        with pytest.raises(booking.ValidationError, match=f"invalid command: {words}") as e:
+            confirmed.handle("c", bad, T0)
+        assert e.value.code == "json.invalid"
+    with pytest.raises(TypeError, match="floats are inexact"):
+        confirmed.handle("c", {"type": "review", "rating": 5.0}, T0)
     # Enums are their names; a tuple is a list.
     done, _ = confirmed.handle("p", "start", new["scheduledDate"])
     upload = {"type": "upload-file", "fileId": "f", "category": "final", "sizeBytes": 1, "contentType": "audio/wav",
