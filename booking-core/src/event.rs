@@ -132,8 +132,8 @@ pub enum EventKind {
     },
     /// A file was recorded.
     FileUploaded {
-        /// The file.
-        file: BookingFile,
+        /// The file, shared with the booking's list of files.
+        file: Arc<BookingFile>,
     },
     /// A file was shared with named users until an expiry.
     FileShared {
@@ -444,7 +444,7 @@ impl Booking {
                 self.accepted_by = accepted_by.clone();
                 self.team_change = None;
             }
-            EventKind::FileUploaded { file } => self.files.push(Arc::new(file.clone())),
+            EventKind::FileUploaded { file } => self.files.push(file.clone()),
             EventKind::FileShared { file_id, with, expires_at } => {
                 let by = event.actor.user_id().cloned().ok_or_else(|| corrupt("a share by no user"))?;
                 let file = self.files.iter_mut().find(|f| &f.file_id == file_id);

@@ -705,7 +705,7 @@ pub fn decide(booking: &Booking, request: &Request) -> Result<Decision, Lifecycl
         (Command::AcceptTeamChange, Some(user)) => d.accept_team_change(user)?,
         (Command::UploadFile(upload), Some(user)) => {
             upload.check_on(booking, party)?;
-            d.emit(EventKind::FileUploaded { file: upload.record(user.clone(), request.at) });
+            d.emit(EventKind::FileUploaded { file: Arc::new(upload.record(user.clone(), request.at)) });
         }
         (Command::ShareFile { file_id, with, expires_at }, _) => {
             booking.file_access(&request.actor, file_id, request.at)?;
