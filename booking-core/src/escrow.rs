@@ -5,6 +5,8 @@
 //! balances of all accounts always sum to zero. The client account goes
 //! negative as the client pays in; the escrow account never does.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::currency::Currency;
@@ -68,7 +70,9 @@ pub struct LedgerEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Ledger {
     currency: Currency,
-    entries: Vec<LedgerEntry>,
+    /// Shared by clones (every command clones its booking, and most post
+    /// nothing); a post to a shared ledger copies it first.
+    entries: Arc<Vec<LedgerEntry>>,
 }
 
 /// A posting the ledger refuses.
@@ -127,7 +131,7 @@ impl Ledger {
     /// assert!(booking_core::Ledger::new(booking_core::Currency::EUR).entries().is_empty());
     /// ```
     pub fn new(currency: Currency) -> Ledger {
-        Ledger { currency, entries: Vec::with_capacity(8) }
+        Ledger { currency, entries: Arc::default() }
     }
 
     /// Appends an entry. Refuses non-positive amounts, another currency,
@@ -159,7 +163,15 @@ impl Ledger {
                 return Err(LedgerError::Overdraw { account: entry.from, amount: entry.amount, balance });
             }
         }
-        self.entries.push(entry);
+        match Arc::get_mut(&mut self.entries) {
+            Some(entries) => entries.push(entry),
+            None => {
+                let mut entries = Vec::with_capacity(self.entries.len() + 4);
+                entries.extend(self.entries.iter().cloned());
+                entries.push(entry);
+                self.entries = Arc::new(entries);
+            }
+        }
         Ok(())
     }
 
