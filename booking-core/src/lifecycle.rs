@@ -910,7 +910,7 @@ fn check_vote_open(b: &Booking, user: Option<&UserId>) -> Result<(), LifecycleEr
 
 /// B2: a `final` file recorded since the latest revision request.
 fn final_file_since_revision(b: &Booking) -> bool {
-    for e in b.history.iter().rev() {
+    for e in b.history.newest_first() {
         match &e.kind {
             EventKind::RevisionRequested { .. } => return false,
             EventKind::FileUploaded { file } if file.category == FileCategory::Final => return true,
