@@ -8,12 +8,34 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+/// A string read straight into an `Arc<str>`: one allocation, where
+/// serde's own `Arc<str>` reads a `String`, boxes it, then copies it.
+fn shared_str<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Arc<str>, D::Error> {
+    struct Text;
+    impl serde::de::Visitor<'_> for Text {
+        type Value = Arc<str>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Arc<str>, E> {
+            Ok(Arc::from(v))
+        }
+    }
+    d.deserialize_str(Text)
+}
+
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Clone, Default, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Clone, Default, Eq, PartialOrd, Ord, Serialize)]
         #[serde(transparent)]
         pub struct $name(Arc<str>);
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                shared_str(d).map($name)
+            }
+        }
 
         impl $name {
             /// Wraps a string.
@@ -142,6 +164,16 @@ impl IdempotencyKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_read_from_json_strings_only() {
+        let id: UserId = serde_json::from_str(r#""creator-1""#).unwrap();
+        assert_eq!(id.as_str(), "creator-1");
+        let owned: UserId = serde_json::from_value(serde_json::json!("a\u{e9}")).unwrap();
+        assert_eq!(owned.as_str(), "a\u{e9}");
+        let err = serde_json::from_str::<BookingId>("3").unwrap_err().to_string();
+        assert_eq!(err, "invalid type: integer `3`, expected a string at line 1 column 1");
+    }
 
     #[test]
     fn e5_keys_join_booking_and_step() {

@@ -77,6 +77,14 @@ impl<'de> de::Deserializer<'de> for Value<'_, '_> {
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         let obj = self.0;
+        // The usual exact types first: a pointer comparison each, where the
+        // general checks below call into Python for the type's flags.
+        if let Ok(s) = obj.cast_exact::<PyString>() {
+            return visitor.visit_str(s.to_str()?);
+        }
+        if let Ok(d) = obj.cast_exact::<PyDict>() {
+            return visitor.visit_map(Entries { entries: d.iter(), value: None });
+        }
         if obj.is_none() {
             return visitor.visit_unit();
         }
@@ -162,7 +170,7 @@ impl<'de> de::MapAccess<'de> for Entries<'_> {
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Error> {
         let Some((key, value)) = self.entries.next() else { return Ok(None) };
-        if !key.is_instance_of::<PyString>() {
+        if !key.is_exact_instance_of::<PyString>() && !key.is_instance_of::<PyString>() {
             return Err(PyTypeError::new_err("dict keys must be str in booking values").into());
         }
         self.value = Some(value);
