@@ -31,6 +31,7 @@ use crate::Actor;
 #[serde(rename_all = "camelCase")]
 pub struct Event {
     /// When.
+    #[serde(deserialize_with = "crate::rfc3339::utc")]
     pub at: DateTime<Utc>,
     /// Who.
     pub actor: Actor,

@@ -100,6 +100,7 @@ mod ports;
 mod query;
 mod quote;
 mod review;
+mod rfc3339;
 mod schedule;
 mod service;
 mod shares;

@@ -74,6 +74,7 @@ pub struct NewBooking {
     /// Price.
     pub price: Money,
     /// Start.
+    #[serde(deserialize_with = "crate::rfc3339::utc")]
     pub scheduled_date: DateTime<Utc>,
     /// Estimated duration in minutes.
     pub estimated_duration_minutes: u32,
