@@ -110,15 +110,15 @@ impl<'de> de::Deserializer<'de> for Value<'_, '_> {
         if obj.is_instance_of::<PyFloat>() {
             return Err(PyTypeError::new_err(NO_FLOATS).into());
         }
+        if obj.is_instance(datetime_type(obj.py())?)? {
+            return visitor.visit_string(datetime(obj)?.to_rfc3339());
+        }
         if let Some(text) = decimal_text(obj)? {
             return visitor.visit_string(text);
         }
         if let Ok(m) = obj.cast::<PyMoney>() {
             let shape = serde_json::to_value(m.get().0).map_err(|e| Error::Shape(e.to_string()))?;
             return de::Deserializer::deserialize_any(shape, visitor).map_err(|e| Error::Shape(e.to_string()));
-        }
-        if obj.is_instance(datetime_type(obj.py())?)? {
-            return visitor.visit_string(datetime(obj)?.to_rfc3339());
         }
         let kind = obj.get_type().name()?;
         Err(PyTypeError::new_err(format!("cannot use a {kind} in a booking value")).into())
