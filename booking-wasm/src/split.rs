@@ -10,6 +10,7 @@ use wasm_bindgen::prelude::*;
 use crate::wire::{pack_members, pack_split, text, with_wire, Answer, Fields, Problem};
 
 /// A count of array items JS wrote.
+#[inline]
 fn count(field: Option<&str>, what: &str) -> Result<usize, Problem> {
     match text(field) {
         Ok(n) => n.parse().map_err(|_| Problem::input(what, n)),
@@ -18,11 +19,13 @@ fn count(field: Option<&str>, what: &str) -> Result<usize, Problem> {
 }
 
 /// Member `index`'s `name` field, which must have been a string.
+#[inline]
 fn string<'a>(index: usize, field: Option<&'a str>, name: &str) -> Result<&'a str, Problem> {
     text(field).map_err(|was| Problem::member(index, format!("{name} must be a string, got {was}")))
 }
 
 /// Member `index`'s percentage.
+#[inline]
 fn share(index: usize, field: Option<&str>) -> Result<Share, Problem> {
     let pct = text(field).map_err(|was| {
         Problem::member(
