@@ -321,8 +321,10 @@ pub struct Booking {
     /// The service booked.
     pub service_id: ServiceId,
     /// Title.
+    #[serde(deserialize_with = "crate::ids::shared_str")]
     pub title: Arc<str>,
     /// Description.
+    #[serde(deserialize_with = "crate::ids::shared_str")]
     pub description: Arc<str>,
     /// Price, with its currency.
     pub price: Money,
@@ -340,6 +342,7 @@ pub struct Booking {
     /// Shared, as it rarely changes and every clone of the booking needs it.
     pub revenue_split: Arc<RevenueSplit>,
     /// The booking's chat thread.
+    #[serde(deserialize_with = "crate::ids::shared_str")]
     pub chat_thread_id: Arc<str>,
     /// Creation time.
     pub created_at: DateTime<Utc>,

@@ -163,6 +163,8 @@ impl Ledger {
                 return Err(LedgerError::Overdraw { account: entry.from, amount: entry.amount, balance });
             }
         }
+        // `Arc::make_mut` with room to grow: its copy would be exactly full,
+        // and the push would then reallocate it at once.
         match Arc::get_mut(&mut self.entries) {
             Some(entries) => entries.push(entry),
             None => {

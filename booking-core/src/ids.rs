@@ -9,8 +9,9 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 /// A string read straight into an `Arc<str>`: one allocation, where
-/// serde's own `Arc<str>` reads a `String`, boxes it, then copies it.
-fn shared_str<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Arc<str>, D::Error> {
+/// serde's own `Arc<str>` reads a `String`, boxes it, then copies it. For
+/// ids and the booking's other shared text.
+pub(crate) fn shared_str<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Arc<str>, D::Error> {
     struct Text;
     impl serde::de::Visitor<'_> for Text {
         type Value = Arc<str>;
