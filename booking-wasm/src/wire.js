@@ -144,21 +144,17 @@ function fields(at, len, lengths, count) {
   return out;
 }
 
-function problem(at, len, lengths) {
+/** The problem written at `at`. */
+export function unpackProblem(at, len, lengths) {
   const f = fields(at, len, lengths, 3);
   const out = { code: f[0].slice(1), message: f[2] };
   if (f[1] !== "") out.member = +f[1];
   return out;
 }
 
-/** The problem written at `at`. */
-export function unpackProblem(at, len, lengths) {
-  return problem(at, len, lengths);
-}
-
 /** The preview written at `at`, with the members' own fields. */
 export function unpackPreview(at, len, lengths, input) {
-  if (view()[at] === BAD) return { ok: false, error: problem(at, len, lengths) };
+  if (view()[at] === BAD) return { ok: false, error: unpackProblem(at, len, lengths) };
   const members = input.members;
   const f = fields(at, len, lengths, 4 + members.length);
   const parts = new Array(members.length);
