@@ -128,7 +128,7 @@ proptest! {
 }
 
 #[test]
-fn s1_large_teams_report_the_first_repeat_in_member_order() {
+fn s2_large_teams_report_the_first_repeat_in_member_order() {
     let mut team = valid_team(40);
     team[30].0 = "u7".into();
     team[25].0 = "u12".into();

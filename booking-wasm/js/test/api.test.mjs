@@ -38,7 +38,7 @@ test("S2 the live preview reports an invalid split instead of throwing", () => {
   assert.deepEqual([ok.fee, ...ok.parts.map((p) => p.amount)], ["25.00", "157.50", "67.50"]);
 });
 
-test("S1 the preview's input crossing: any size, any text, and what a bad field was", () => {
+test("S2 the preview's input crossing: any size, any text, and what a bad field was", () => {
   // Far more than the first buffer holds, with non-ASCII ids: it grows.
   const members = Array.from({ length: 100 }, (_, i) => ({
     userId: `créatrice-${"é".repeat(200)}-${i}`, role: i === 0 ? "lead" : "featured ✦", percentage: "1",
