@@ -150,16 +150,26 @@ impl Money {
     /// # Ok::<(), booking_core::MoneyError>(())
     /// ```
     pub fn from_decimal_str(amount: &str, currency: Currency) -> Result<Money, MoneyError> {
-        let digits = amount.strip_prefix('-').unwrap_or(amount);
-        let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
-        let well_formed = !int.is_empty()
-            && int.bytes().all(|b| b.is_ascii_digit())
-            && frac.bytes().all(|b| b.is_ascii_digit())
-            && !(digits.contains('.') && frac.is_empty());
+        // Integer arithmetic and plain loops over bytes (no iterator
+        // adapters, which the wasm build would call once per byte): this
+        // runs on every keystroke of a live preview.
+        let bytes = amount.as_bytes();
+        let negative = bytes.first() == Some(&b'-');
+        let digits = &bytes[usize::from(negative)..];
+        let (int, frac) = match digits.iter().position(|&b| b == b'.') {
+            Some(at) => (&digits[..at], Some(&digits[at + 1..])),
+            None => (digits, None),
+        };
+        let all_digits = |part: &[u8]| part.iter().all(u8::is_ascii_digit);
+        let well_formed =
+            !int.is_empty() && all_digits(int) && frac.is_none_or(|frac| !frac.is_empty() && all_digits(frac));
         if !well_formed {
             return Err(invalid(amount));
         }
-        let significant = frac.trim_end_matches('0');
+        let mut significant = frac.unwrap_or_default();
+        while let [rest @ .., b'0'] = significant {
+            significant = rest;
+        }
         if significant.len() > currency.exponent() as usize {
             return Err(MoneyError::TooManyDecimals {
                 input: amount.to_owned(),
@@ -168,15 +178,16 @@ impl Money {
             });
         }
         // Well-formed text with few enough decimals can only fail by being
-        // too large. Integer arithmetic only: this runs on every keystroke
-        // of a live preview.
+        // too large.
         let exponent = currency.exponent() - significant.len() as u32;
         let mut minor: Option<u64> = Some(0);
-        for b in int.bytes().chain(significant.bytes()) {
-            minor = minor.and_then(|m| m.checked_mul(10)).and_then(|m| m.checked_add(u64::from(b - b'0')));
+        for part in [int, significant] {
+            for &b in part {
+                minor = minor.and_then(|m| m.checked_mul(10)).and_then(|m| m.checked_add(u64::from(b - b'0')));
+            }
         }
         let minor = minor.and_then(|m| m.checked_mul(10_u64.pow(exponent)));
-        let minor = match (amount.starts_with('-'), minor) {
+        let minor = match (negative, minor) {
             (true, Some(m)) => 0_i64.checked_sub_unsigned(m),
             (false, Some(m)) => i64::try_from(m).ok(),
             (_, None) => None,

@@ -65,23 +65,25 @@ impl Share {
     /// [`MAX_PERCENTAGE_DECIMALS`] decimals. Other text takes the decimal
     /// route.
     fn plain(text: &[u8]) -> Option<Share> {
-        let dot = text.iter().position(|&b| b == b'.');
-        let (int, frac) = match dot {
-            Some(at) => (&text[..at], &text[at + 1..]),
-            None => (text, &text[text.len()..]),
-        };
-        let fits = (1..=3).contains(&int.len()) && frac.len() <= MAX_PERCENTAGE_DECIMALS as usize;
-        if !fits || (dot.is_some() && frac.is_empty()) {
+        // One pass: digits, and at most one point after one to three of
+        // them. Plain loops, no iterator adapters: the wasm build optimizes
+        // for size and would call an adapter's `next` once per byte.
+        let (mut units, mut dot) = (0_u64, None);
+        for (i, &b) in text.iter().enumerate() {
+            match b {
+                // Wraps only on text too long to fit, refused below.
+                b'0'..=b'9' => units = units.wrapping_mul(10).wrapping_add(u64::from(b - b'0')),
+                b'.' if dot.is_none() => dot = Some(i),
+                _ => return None,
+            }
+        }
+        let int = dot.unwrap_or(text.len());
+        let frac = dot.map_or(0, |at| text.len() - at - 1);
+        let fits = (1..=3).contains(&int) && frac <= MAX_PERCENTAGE_DECIMALS as usize;
+        if !fits || (dot.is_some() && frac == 0) {
             return None;
         }
-        let mut units = 0_u64;
-        for &b in int.iter().chain(frac) {
-            if !b.is_ascii_digit() {
-                return None;
-            }
-            units = units * 10 + u64::from(b - b'0');
-        }
-        let mut scale = frac.len() as u32;
+        let mut scale = frac as u32;
         while scale > 0 && units % 10 == 0 {
             units /= 10;
             scale -= 1;
@@ -193,7 +195,7 @@ impl SplitWeights {
         let hundred = 100 * FINEST;
         let (mut sum, mut scale) = (0_u64, 0);
         for (index, m) in members.iter().enumerate() {
-            if m.user_id.trim().is_empty() || m.role.trim().is_empty() {
+            if blank(m.user_id) || blank(m.role) {
                 return Err(SplitError::InvalidMember { index });
             }
             if let Some((first, _)) = duplicate.filter(|&(_, at)| at == index) {
@@ -287,7 +289,10 @@ impl SplitWeights {
         // |floor × unit| <= |D| <= 2^63, so this fits; the flag is defensive.
         let mut overflow = false;
         let extra = self.largest_remainder(units, ranks, |floor| {
-            let minor = i64::try_from(floor as i128 * step).unwrap_or_else(|_| {
+            // The usual step of one cent needs no 128-bit multiplication
+            // (a library call on 32-bit targets such as wasm).
+            let minor = if step == 1 { i64::try_from(floor) } else { i64::try_from(floor as i128 * step) };
+            let minor = minor.unwrap_or_else(|_| {
                 overflow = true;
                 0
             });
@@ -355,7 +360,10 @@ fn first_duplicate(members: &[MemberShare<'_>]) -> Option<(usize, usize)> {
     const SLOTS: usize = 256;
     let mut table = [0_u8; SLOTS];
     for (index, m) in members.iter().enumerate().take(MAX_MEMBERS) {
-        let hash = m.user_id.bytes().fold(0x811c_9dc5_u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+        let mut hash = 0x811c_9dc5_u32;
+        for &b in m.user_id.as_bytes() {
+            hash = (hash ^ u32::from(b)).wrapping_mul(0x0100_0193);
+        }
         let mut slot = hash as usize % SLOTS;
         loop {
             match usize::from(table[slot]) {
@@ -369,6 +377,16 @@ fn first_duplicate(members: &[MemberShare<'_>]) -> Option<(usize, usize)> {
         }
     }
     None
+}
+
+/// Empty or only whitespace (Unicode's, as `str::trim`). Text that starts
+/// with a visible ASCII character, as ids and roles do, is decided by its
+/// first byte.
+fn blank(text: &str) -> bool {
+    match text.as_bytes().first() {
+        Some(&b) if b.is_ascii_graphic() => false,
+        _ => text.trim().is_empty(),
+    }
 }
 
 /// Why member `index`'s share is refused: negative, too precise, or (as

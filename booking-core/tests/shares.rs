@@ -57,8 +57,21 @@ fn percentage_text() -> impl Strategy<Value = String> {
 
 fn member() -> impl Strategy<Value = (String, String, String)> {
     (
-        prop_oneof![Just("a"), Just("b"), Just("c"), Just("d"), Just(" "), Just("e"), Just("f")],
-        prop_oneof![3 => Just("lead"), 6 => Just("mix"), 1 => Just(""), 1 => Just("Lead")],
+        // Blank ids and roles in ASCII and Unicode whitespace, and ids that
+        // only start with it, against the reference's `trim`.
+        prop_oneof![
+            Just("a"),
+            Just("b"),
+            Just("c"),
+            Just("d"),
+            Just(" "),
+            Just("e"),
+            Just("f"),
+            Just("\u{3000}"),
+            Just("\tg"),
+            Just("\u{a0}h"),
+        ],
+        prop_oneof![3 => Just("lead"), 6 => Just("mix"), 1 => Just(""), 1 => Just("Lead"), 1 => Just("\u{2003}")],
         percentage_text(),
     )
         .prop_map(|(u, r, p)| (u.to_owned(), r.to_owned(), p))
