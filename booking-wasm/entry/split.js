@@ -1,166 +1,231 @@
-// The live split preview's crossing into wasm and back. A slider fires
-// often, so the input is written straight into a buffer in wasm memory
-// (no JSON, no intermediate string, no allocation per call), and the
-// answer comes back as text cut by field lengths. Only shapes are handled
-// here; every rule (what a percentage may look like, sums, leads,
-// rounding) and all formatting is the core's.
+// previewSplit and validateSplit: the JS half of src/wire.rs.
 //
-// In (bytes, each field followed by U+001F):
-//   total, currency, feeBps, unit, count, (userId, role, percentage) x count
-//   (validateSplit: the members only)
-// Out (text, cut by a byte of length per field but the last):
-//   fee, unallocated, total, currency, part x count
-//   or "\0" + code, member index or "", message
-// A value that is not a string (or, where the core reads JSON integers
-// too, a safe integer) is sent as "\0" and what it was, so the core's side
-// can say which field of which member to fix.
+// A slider fires often, so these write their input straight into buffers
+// in wasm memory and make one call with a plain number: no JSON, no JS
+// object handed to wasm, no call from wasm back out to JS, nothing
+// allocated in wasm per call. Each field's UTF-8 text goes one after
+// another, and its length into a second buffer; a value that is not a
+// string (or, where the core reads JSON integers too, a safe integer) is
+// written as what it was, its length marked, so the core's side can say
+// which field of which member to fix. The answer comes back as text cut by
+// a byte of length per field.
+//
+// Only shapes are handled here; every rule (what a percentage may look
+// like, sums, leads, rounding) and all formatting is the core's.
+//
+// Field order. previewSplit: total, currency, feeBps, unit, count, then
+// (userId, role, percentage) x count. validateSplit: count, then the
+// members. Answers: fee, unallocated, total, currency, part x count; or a
+// problem: code, member index or "", message.
+//
+// scripts/build.sh wraps this file into the package's entry, as an ES
+// module for the browser and a CommonJS module for Node.
 
-const SEP = 0x1f;
-const BAD = 0;
+/** previewSplit and validateSplit over `glue`, wasm-bindgen's module. */
+function splitApi(glue) {
+  const NOT_TEXT = 0x80000000;
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
+  const fromCharCode = String.fromCharCode;
 
-let memory = null;
-let bytes = new Uint8Array(0);
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+  let memory = null;
+  let bytes = new Uint8Array(0);
+  let words = null;
+  let header = 0; // the wire's header (src/wire.rs), in words
 
-/** Called once by the wasm side with its memory. */
-export function useMemory(m) {
-  memory = m;
-}
+  // While packing: the end of the text's buffer, and of the lengths' (in
+  // words).
+  let end = 0;
+  let kEnd = 0;
 
-function view() {
-  // A grown memory detaches the old buffer.
-  if (bytes.byteLength === 0) bytes = new Uint8Array(memory.buffer);
-  return bytes;
-}
-
-// What a value that is not a string was; `integers` when the field takes
-// safe integers too (so an integer refused there was too large).
-function describe(v, integers) {
-  if (v === undefined) return "missing";
-  if (v === null) return "null";
-  if (typeof v === "number") {
-    if (!Number.isInteger(v)) return `the number ${v}, a float`;
-    return integers ? `the number ${v}, too large to be exact` : `the number ${v}`;
+  // A grown memory detaches the views' buffer, leaving them empty.
+  function views() {
+    if (bytes.length === 0) {
+      bytes = new Uint8Array(memory.buffer);
+      words = new Uint32Array(memory.buffer);
+    }
   }
-  if (Array.isArray(v)) return "an array";
-  return `a ${typeof v}`;
-}
 
-// Writers: each writes one field and its separator at `p` and returns the
-// next position, or -1 when the field might not fit before `end` (the wasm
-// side then grows the buffer and asks again).
+  // Asks the wasm side for room for `text` bytes and `fields` fields.
+  function room(text, fields) {
+    if (memory === null) memory = glue.__wireMemory();
+    header = glue.__wireRoom(text, fields) >>> 2;
+    views();
+  }
 
-function putBad(b, p, end, what) {
-  if (p + what.length + 2 > end) return -1;
-  b[p++] = BAD;
-  for (let i = 0; i < what.length; i++) b[p++] = what.charCodeAt(i);
-  b[p++] = SEP;
-  return p;
-}
+  // What a value that is not a string was; `integers` when the field takes
+  // safe integers too (so an integer refused there was too large).
+  function describe(v, integers) {
+    if (v === undefined) return "missing";
+    if (v === null) return "null";
+    if (typeof v === "number") {
+      if (!Number.isInteger(v)) return `the number ${v}, a float`;
+      return integers ? `the number ${v}, too large to be exact` : `the number ${v}`;
+    }
+    if (Array.isArray(v)) return "an array";
+    return `a ${typeof v}`;
+  }
 
-function putText(b, p, end, s) {
-  const n = s.length;
-  if (p + 3 * n + 1 > end) return -1;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c === SEP || c === BAD) return putBad(b, p - i, end, "a string with control characters");
-    if (c < 0x80) {
+  // Writers: each writes one field's text from byte `p` and its length
+  // at word `k`, and returns the next byte, or -1 when it might not fit.
+
+  function putText(p, k, s) {
+    const n = s.length;
+    if (p + 3 * n > end || k >= kEnd) return -1;
+    const b = bytes;
+    const start = p;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        p += encoder.encodeInto(s.slice(i), b.subarray(p, end)).written;
+        break;
+      }
       b[p++] = c;
-      continue;
     }
-    const rest = s.slice(i);
-    if (rest.indexOf("\x1f") >= 0 || rest.indexOf("\0") >= 0) {
-      return putBad(b, p - i, end, "a string with control characters");
+    words[k] = p - start;
+    return p;
+  }
+
+  // `what` is ASCII: describe's words and a number.
+  function putNotText(p, k, what) {
+    const n = what.length;
+    if (p + n > end || k >= kEnd) return -1;
+    for (let i = 0; i < n; i++) bytes[p++] = what.charCodeAt(i);
+    words[k] = (n | NOT_TEXT) >>> 0;
+    return p;
+  }
+
+  function put(p, k, v, integers) {
+    if (typeof v === "string") return putText(p, k, v);
+    if (integers && typeof v === "number" && Number.isSafeInteger(v)) return putText(p, k, "" + v);
+    return putNotText(p, k, describe(v, integers));
+  }
+
+  // The members from field `k`: the count, then three fields each. Returns
+  // the next byte, or -1.
+  function putMembers(p, k, members) {
+    if (!Array.isArray(members)) return putNotText(p, k, describe(members));
+    const n = members.length;
+    p = putText(p, k++, "" + n);
+    for (let i = 0; i < n && p >= 0; i++, k += 3) {
+      const m = members[i];
+      if (m === null || typeof m !== "object") {
+        const what = describe(m);
+        p = putNotText(p, k, what);
+        if (p >= 0) p = putNotText(p, k + 1, what);
+        if (p >= 0) p = putNotText(p, k + 2, what);
+      } else {
+        p = put(p, k, m.userId, false);
+        if (p >= 0) p = put(p, k + 1, m.role, false);
+        if (p >= 0) p = put(p, k + 2, m.percentage, true);
+      }
     }
-    p += encoder.encodeInto(rest, b.subarray(p, end)).written;
-    break;
+    return p;
   }
-  b[p++] = SEP;
-  return p;
-}
 
-function put(b, p, end, v, integers) {
-  if (typeof v === "string") return putText(b, p, end, v);
-  if (integers && typeof v === "number" && Number.isSafeInteger(v)) return putText(b, p, end, "" + v);
-  return putBad(b, p, end, describe(v, integers));
-}
+  const isRecord = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 
-// count, then userId, role and percentage per member.
-function putMembers(b, p, end, members) {
-  if (!Array.isArray(members)) return putBad(b, p, end, describe(members));
-  p = putText(b, p, end, "" + members.length);
-  for (let i = 0; i < members.length && p >= 0; i++) {
-    const m = members[i];
-    if (m === null || typeof m !== "object") {
-      const what = describe(m);
-      p = putBad(b, p, end, what);
-      if (p >= 0) p = putBad(b, p, end, what);
-      if (p >= 0) p = putBad(b, p, end, what);
-    } else {
-      p = put(b, p, end, m.userId, false);
-      if (p >= 0) p = put(b, p, end, m.role, false);
-      if (p >= 0) p = put(b, p, end, m.percentage, true);
+  function putSplit(p, k, input) {
+    if (!isRecord(input)) return putNotText(p, k, describe(input));
+    p = put(p, k, input.total, false);
+    if (p >= 0) p = put(p, k + 1, input.currency, false);
+    if (p >= 0) p = input.feeBps === undefined ? putText(p, k + 2, "0") : put(p, k + 2, input.feeBps, true);
+    if (p >= 0) p = input.unit === undefined ? putText(p, k + 3, "1") : put(p, k + 3, input.unit, true);
+    return p >= 0 ? putMembers(p, k + 4, input.members) : p;
+  }
+
+  // Writes `value` with `write`, growing the buffers until it fits.
+  function pack(write, value) {
+    if (memory === null) room(1024, 64);
+    for (;;) {
+      views();
+      const p = words[header];
+      end = p + words[header + 1];
+      const k = words[header + 2] >>> 2;
+      kEnd = k + words[header + 3];
+      if (write(p, k, value) >= 0) return;
+      room(2 * words[header + 1] + 1024, 2 * words[header + 3] + 64);
     }
   }
-  return p;
-}
 
-function putSplit(b, p, end, input) {
-  if (input === null || typeof input !== "object") return putBad(b, p, end, describe(input));
-  p = put(b, p, end, input.total, false);
-  if (p >= 0) p = put(b, p, end, input.currency, false);
-  if (p >= 0) p = input.feeBps === undefined ? putText(b, p, end, "0") : put(b, p, end, input.feeBps, true);
-  if (p >= 0) p = input.unit === undefined ? putText(b, p, end, "1") : put(b, p, end, input.unit, true);
-  if (p >= 0) p = putMembers(b, p, end, input.members);
-  return p;
-}
+  // How many fields putMembers writes for `members`.
+  const memberFields = (members) => (Array.isArray(members) ? 1 + 3 * members.length : 1);
 
-// Runs a writer at `at` with `room` bytes: the count of bytes written, or
-// more than `room` when they did not fit.
-function pack(write, value, at, room) {
-  const p = write(view(), at, at + room, value);
-  return p < 0 ? 2 * room + 1024 : p - at;
-}
-
-/** A team, for validateSplit. */
-export const packMembers = (members, at, room) => pack(putMembers, members, at, room);
-/** A split, for previewSplit. */
-export const packSplit = (input, at, room) => pack(putSplit, input, at, room);
-
-// The answer's text at `at`, cut into `count` fields: each but the last is
-// ASCII, its length in bytes at `lengths`; the last takes the rest.
-function fields(at, len, lengths, count) {
-  const b = view();
-  const text = decoder.decode(b.subarray(at, at + len));
-  const out = new Array(count);
-  let p = 0;
-  for (let i = 0; i < count - 1; i++) {
-    const q = p + b[lengths + i];
-    out[i] = text.substring(p, q);
-    p = q;
+  // `len` bytes of ASCII at `at`.
+  function ascii(at, len) {
+    const b = bytes;
+    switch (len) {
+      case 0: return "";
+      case 1: return fromCharCode(b[at]);
+      case 2: return fromCharCode(b[at], b[at + 1]);
+      case 3: return fromCharCode(b[at], b[at + 1], b[at + 2]);
+      case 4: return fromCharCode(b[at], b[at + 1], b[at + 2], b[at + 3]);
+      case 5: return fromCharCode(b[at], b[at + 1], b[at + 2], b[at + 3], b[at + 4]);
+      case 6: return fromCharCode(b[at], b[at + 1], b[at + 2], b[at + 3], b[at + 4], b[at + 5]);
+      case 7: return fromCharCode(b[at], b[at + 1], b[at + 2], b[at + 3], b[at + 4], b[at + 5], b[at + 6]);
+      default: return fromCharCode.apply(null, b.subarray(at, at + len));
+    }
   }
-  out[count - 1] = text.substring(p);
-  return out;
-}
 
-/** The problem written at `at`. */
-export function unpackProblem(at, len, lengths) {
-  const f = fields(at, len, lengths, 3);
-  const out = { code: f[0].slice(1), message: f[2] };
-  if (f[1] !== "") out.member = +f[1];
-  return out;
-}
-
-/** The preview written at `at`, with the members' own fields. */
-export function unpackPreview(at, len, lengths, input) {
-  if (view()[at] === BAD) return { ok: false, error: unpackProblem(at, len, lengths) };
-  const members = input.members;
-  const f = fields(at, len, lengths, 4 + members.length);
-  const parts = new Array(members.length);
-  for (let i = 0; i < members.length; i++) {
-    const m = members[i];
-    parts[i] = { userId: m.userId, role: m.role, percentage: "" + m.percentage, amount: f[4 + i] };
+  // The problem in the answer: {code, message, member?}.
+  function problem() {
+    const at = words[header + 5];
+    const lengths = words[header + 7];
+    const text = decoder.decode(bytes.subarray(at, at + words[header + 6]));
+    const code = bytes[lengths];
+    const index = bytes[lengths + 1];
+    const out = { code: text.substring(0, code), message: text.substring(code + index) };
+    if (index !== 0) out.member = +text.substring(code, code + index);
+    return out;
   }
-  return { ok: true, currency: f[3], total: f[2], fee: f[0], parts, unallocated: f[1] };
+
+  /**
+   * Previews a split: the platform fee, then each member's exact part as a
+   * decimal string, in member order (SPEC S2–S8). Never throws: an invalid
+   * split comes back as `{ok: false, error: {code, message, member?}}`.
+   */
+  function previewSplit(input) {
+    pack(putSplit, input);
+    glue.__splitPreview(isRecord(input) ? 4 + memberFields(input.members) : 1);
+    views();
+    if (words[header + 4] !== 0) return { ok: false, error: problem() };
+    const members = input.members;
+    const n = members.length;
+    let at = words[header + 5];
+    const last = at + words[header + 6];
+    let lengths = words[header + 7];
+    let len = bytes[lengths++];
+    const fee = ascii(at, len);
+    at += len;
+    len = bytes[lengths++];
+    const unallocated = ascii(at, len);
+    at += len;
+    len = bytes[lengths++];
+    const total = ascii(at, len);
+    at += len;
+    len = bytes[lengths++];
+    const currency = ascii(at, len);
+    at += len;
+    const parts = new Array(n);
+    for (let i = 0; i < n; i++) {
+      len = i === n - 1 ? last - at : bytes[lengths++];
+      const m = members[i];
+      parts[i] = { userId: m.userId, role: m.role, percentage: "" + m.percentage, amount: ascii(at, len) };
+      at += len;
+    }
+    return { ok: true, currency, total, fee, parts, unallocated };
+  }
+
+  /**
+   * Checks a team's members (SPEC S1, S2): `undefined` when the split is
+   * valid, else its first problem `{code, message, member?}`. Never throws.
+   */
+  function validateSplit(members) {
+    pack(putMembers, members);
+    glue.__splitValidate(memberFields(members));
+    views();
+    return words[header + 4] !== 0 ? problem() : undefined;
+  }
+
+  return { previewSplit, validateSplit };
 }

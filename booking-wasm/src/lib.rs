@@ -13,7 +13,10 @@
 //!   whose `code` is the core's stable code (`"split.sum_not_100"`);
 //! - except on the live-preview path: `previewSplit` and `validateSplit`
 //!   report an invalid split in their result, since a slider fires often
-//!   and a thrown `Error` costs microseconds of stack capture;
+//!   and a thrown `Error` costs microseconds of stack capture. These two
+//!   are JS (`entry/split.js`, which `scripts/build.sh` makes the
+//!   package's entry around wasm-bindgen's module): they write their input
+//!   straight into wasm memory and make one call (`wire.rs`);
 //! - the TypeScript declarations below describe every shape.
 //!
 //! The exports need a JS engine, so their tests run in one:
@@ -33,7 +36,6 @@ pub use booking::{
     allowed_actions, cancellation_refund, create_booking, handle_command, policy_preset, refund_quote, tally_votes,
 };
 pub use money::{format_money, parse_money};
-pub use split::{preview_split, validate_split};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"

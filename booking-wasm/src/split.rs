@@ -7,12 +7,12 @@
 use booking_core::{Currency, MemberShare, Money, Share, SplitWeights};
 use wasm_bindgen::prelude::*;
 
-use crate::wire::{pack_members, pack_split, text, with_wire, Answer, Fields, Problem};
+use crate::wire::{answer, Answer, Fields, Problem};
 
 /// A count of array items JS wrote.
 #[inline]
-fn count(field: Option<&str>, what: &str) -> Result<usize, Problem> {
-    match text(field) {
+fn count(field: Result<&str, &str>, what: &str) -> Result<usize, Problem> {
+    match field {
         Ok(n) => n.parse().map_err(|_| Problem::input(what, n)),
         Err(was) => Err(Problem::input(what, was)),
     }
@@ -20,14 +20,14 @@ fn count(field: Option<&str>, what: &str) -> Result<usize, Problem> {
 
 /// Member `index`'s `name` field, which must have been a string.
 #[inline]
-fn string<'a>(index: usize, field: Option<&'a str>, name: &str) -> Result<&'a str, Problem> {
-    text(field).map_err(|was| Problem::member(index, format!("{name} must be a string, got {was}")))
+fn string<'a>(index: usize, field: Result<&'a str, &str>, name: &str) -> Result<&'a str, Problem> {
+    field.map_err(|was| Problem::member(index, format!("{name} must be a string, got {was}")))
 }
 
 /// Member `index`'s percentage.
 #[inline]
-fn share(index: usize, field: Option<&str>) -> Result<Share, Problem> {
-    let pct = text(field).map_err(|was| {
+fn share(index: usize, field: Result<&str, &str>) -> Result<Share, Problem> {
+    let pct = field.map_err(|was| {
         Problem::member(
             index,
             format!("percentage must be a decimal string such as \"33.33\" or a whole number, got {was}"),
@@ -38,18 +38,18 @@ fn share(index: usize, field: Option<&str>) -> Result<Share, Problem> {
 
 /// Reads `count, (userId, role, percentage) × count`.
 fn members<'a>(fields: &mut Fields<'a>) -> Result<Vec<MemberShare<'a>>, Problem> {
-    let count = count(fields.next(), "members: expected an array of {userId, role, percentage}")?;
+    let count = count(fields.next_text(), "members: expected an array of {userId, role, percentage}")?;
     let mut out = Vec::with_capacity(count.min(booking_core::MAX_MEMBERS + 1));
     for i in 0..count {
-        let user_id = string(i, fields.next(), "userId")?;
-        let role = string(i, fields.next(), "role")?;
-        out.push(MemberShare { user_id, role, share: share(i, fields.next())? });
+        let user_id = string(i, fields.next_text(), "userId")?;
+        let role = string(i, fields.next_text(), "role")?;
+        out.push(MemberShare { user_id, role, share: share(i, fields.next_text())? });
     }
     Ok(out)
 }
 
-fn integer<T: std::str::FromStr>(field: Option<&str>, name: &str) -> Result<T, Problem> {
-    let found = text(field).map_err(|was| Problem::input(&format!("{name}: expected a whole number"), was))?;
+fn integer<T: std::str::FromStr>(field: Result<&str, &str>, name: &str) -> Result<T, Problem> {
+    let found = field.map_err(|was| Problem::input(&format!("{name}: expected a whole number"), was))?;
     found.parse().map_err(|_| Problem::input(&format!("{name}: expected a whole number"), found))
 }
 
@@ -61,12 +61,12 @@ struct Head {
 }
 
 fn head(fields: &mut Fields) -> Result<Head, Problem> {
-    let total = text(fields.next()).map_err(|was| Problem::input("split: expected {total, currency, …}", was))?;
+    let total = fields.next_text().map_err(|was| Problem::input("split: expected {total, currency, …}", was))?;
     let currency =
-        text(fields.next()).map_err(|was| Problem::input("currency: expected a code such as \"USD\"", was))?;
+        fields.next_text().map_err(|was| Problem::input("currency: expected a code such as \"USD\"", was))?;
     let currency = Currency::from_code(currency).map_err(|e| Problem::of(&e))?;
     let total = Money::from_decimal_str(total, currency).map_err(|e| Problem::of(&e))?;
-    Ok(Head { total, fee_bps: integer(fields.next(), "feeBps")?, unit: integer(fields.next(), "unit")? })
+    Ok(Head { total, fee_bps: integer(fields.next_text(), "feeBps")?, unit: integer(fields.next_text(), "unit")? })
 }
 
 /// Checks and allocates (SPEC S1–S8), writing `fee, unallocated, total,
@@ -84,39 +84,109 @@ fn allocate(head: &Head, members: &[MemberShare], out: &mut Answer) -> Result<()
     Ok(())
 }
 
-/// Previews a split: the platform fee, then each member's exact part as a
-/// decimal string, in member order (SPEC S2–S8). Never throws: an invalid
-/// split comes back as `{ok: false, error: {code, message, member?}}`.
-///
-/// ```text
-/// previewSplit({total: "1.00", currency: "USD", members: [
-///   {userId: "a", role: "lead", percentage: "33.33"},
-///   {userId: "b", role: "mix", percentage: "33.33"},
-///   {userId: "c", role: "vocals", percentage: "33.34"}]})
-/// // → {ok: true, fee: "0.00", parts: [{userId: "a", amount: "0.33", …}, …, {userId: "c", amount: "0.34", …}], …}
-/// ```
-#[wasm_bindgen(js_name = previewSplit, unchecked_return_type = "SplitPreview")]
-pub fn preview_split(#[wasm_bindgen(unchecked_param_type = "SplitInput")] input: JsValue) -> JsValue {
-    with_wire(&input, pack_split, |wire, out| {
-        let mut fields = Fields(wire);
-        if let Err(p) = head(&mut fields).and_then(|head| allocate(&head, &members(&mut fields)?, out)) {
-            p.write(out);
-        }
-        out.preview(&input)
-    })
+/// Previews the split JS wrote in `fields` fields: `total, currency,
+/// feeBps, unit, count, (userId, role, percentage) × count`. Answers
+/// `fee, unallocated, total, currency, part…`, each member's exact part in
+/// member order (SPEC S2–S8), or the problem. Returns the wire's header;
+/// the package's `previewSplit` (`js/split.js`) is the JS face of it.
+#[wasm_bindgen(js_name = __splitPreview, skip_typescript)]
+pub fn split_preview(fields: usize) -> *const u32 {
+    answer(fields, |fields, out| allocate(&head(fields)?, &members(fields)?, out))
 }
 
-/// Checks a team's members (SPEC S1, S2): `undefined` when the split is
-/// valid, else its first problem `{code, message, member?}`. Never throws.
-#[wasm_bindgen(js_name = validateSplit, unchecked_return_type = "SplitProblem | undefined")]
-pub fn validate_split(#[wasm_bindgen(unchecked_param_type = "SplitMemberInput[]")] members: JsValue) -> JsValue {
-    with_wire(&members, pack_members, |wire, out| {
-        match self::members(&mut Fields(wire)).and_then(|m| SplitWeights::new(&m).map_err(|e| Problem::split(&e))) {
-            Ok(_) => JsValue::UNDEFINED,
-            Err(p) => {
-                p.write(out);
-                out.problem()
-            }
-        }
-    })
+/// Checks the team JS wrote in `fields` fields, `count, (userId, role,
+/// percentage) × count` (SPEC S1, S2): answers nothing when the split is
+/// valid, else the problem. The package's `validateSplit` is its JS face.
+#[wasm_bindgen(js_name = __splitValidate, skip_typescript)]
+pub fn split_validate(fields: usize) -> *const u32 {
+    answer(fields, |fields, _| SplitWeights::new(&members(fields)?).map(drop).map_err(|e| Problem::split(&e)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::{last, pack};
+
+    const THREE: [Result<&str, &str>; 14] = [
+        Ok("1.00"),
+        Ok("usd"),
+        Ok("0"),
+        Ok("1"),
+        Ok("3"),
+        Ok("a"),
+        Ok("lead"),
+        Ok("33.33"),
+        Ok("b"),
+        Ok("mix"),
+        Ok("33.33"),
+        Ok("c"),
+        Ok("vocals"),
+        Ok("33.34"),
+    ];
+
+    fn preview(fields: &[Result<&str, &str>]) -> (bool, Vec<String>) {
+        split_preview(pack(fields));
+        last()
+    }
+
+    #[test]
+    fn s7_the_answer_is_fee_unallocated_total_currency_then_the_parts() {
+        let (problem, fields) = preview(&THREE);
+        assert!(!problem);
+        assert_eq!(fields, ["0.00", "0.00", "1.00", "USD", "0.33", "0.33", "0.34"]);
+    }
+
+    #[test]
+    fn s2_a_problem_is_its_code_the_member_and_the_message() {
+        let mut team = THREE;
+        team[8] = Ok("a");
+        assert_eq!(
+            preview(&team),
+            (
+                true,
+                vec![
+                    "split.duplicate_user".into(),
+                    "1".into(),
+                    "user a appears more than once (members 0 and 1)".into()
+                ]
+            )
+        );
+        team[8] = Ok("b");
+        team[13] = Ok("33.33");
+        assert_eq!(preview(&team).1, ["split.sum_not_100", "", "percentages sum to 99.99, not 100"]);
+    }
+
+    #[test]
+    fn s2_a_field_that_was_not_text_is_named_and_missing_fields_are_missing() {
+        let mut team = THREE;
+        team[10] = Err("the number 33.33, a float");
+        assert_eq!(
+            preview(&team).1[2],
+            "member 1: percentage must be a decimal string such as \"33.33\" or a whole number, \
+             got the number 33.33, a float"
+        );
+        // A count larger than the members written: the next member's
+        // fields are missing.
+        let mut short = THREE.to_vec();
+        short[4] = Ok("4");
+        assert_eq!(preview(&short).1[2], "member 3: userId must be a string, got missing");
+        assert_eq!(preview(&[Err("null")]).1[2], "split: expected {total, currency, …}, got null");
+        assert_eq!(preview(&[]).1[2], "split: expected {total, currency, …}, got missing");
+    }
+
+    #[test]
+    fn s2_more_fields_than_were_written_read_as_none() {
+        split_preview(pack(&THREE) + 10);
+        assert_eq!(last().1[2], "split: expected {total, currency, …}, got missing");
+    }
+
+    #[test]
+    fn s1_validate_answers_nothing_for_a_valid_team() {
+        split_validate(pack(&THREE[4..]));
+        assert_eq!(last(), (false, vec![]));
+        let mut team = THREE[4..].to_vec();
+        team[2] = Ok("mix");
+        split_validate(pack(&team));
+        assert_eq!(last().1, ["split.lead_count", "", "exactly one member must have role \"lead\", found 0"]);
+    }
 }

@@ -1,50 +1,134 @@
-//! The live split preview's crossing (the Rust half of `wire.js`): JS
-//! writes its value straight into a reused buffer in wasm memory, and the
-//! answer goes back as text cut by a byte of length per field. A slider
-//! fires often; this costs no JSON and no intermediate JS string, and the
-//! buffers are reused from call to call.
+//! The live split preview's crossing (the Rust half of `js/split.js`).
 //!
-//! The small per-field helpers here and in `split.rs` are `#[inline]`:
-//! the wasm build optimizes for size, and left alone it called each of
-//! them once per field (previews 5–20 % faster, 700 bytes gzipped).
+//! A slider fires often, so the package's `previewSplit` and
+//! `validateSplit` are JS functions that write their input straight into
+//! buffers in wasm memory and then make one call with plain numbers: no
+//! JSON, no JS object handed across, no call back out to JS, and the
+//! buffers are reused from call to call. JS writes each field's UTF-8 text
+//! one after another, and its length into a second buffer; a field that
+//! was not a string is written as a description of what it was, its
+//! length marked with [`NOT_TEXT`]. The answer goes back as ASCII text cut
+//! by a byte of length per field, but the last, which may be any text.
+//!
+//! JS handles shapes only; every rule (what a percentage may look like,
+//! sums, leads, rounding) and all formatting is the core's.
+//!
+//! The small per-field helpers here and in `split.rs` are `#[inline]`: the
+//! wasm build optimizes for size, and left alone it called each of them
+//! once per field.
+
+use std::cell::RefCell;
 
 use booking_core::{Coded, Money, SplitError};
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen(module = "/src/wire.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = useMemory)]
-    fn use_memory(memory: JsValue);
-    #[wasm_bindgen(js_name = packSplit)]
-    pub(crate) fn pack_split(input: &JsValue, at: *mut u8, room: usize) -> usize;
-    #[wasm_bindgen(js_name = packMembers)]
-    pub(crate) fn pack_members(members: &JsValue, at: *mut u8, room: usize) -> usize;
-    #[wasm_bindgen(js_name = unpackPreview)]
-    fn unpack_preview(at: *const u8, len: usize, lengths: *const u8, input: &JsValue) -> JsValue;
-    #[wasm_bindgen(js_name = unpackProblem)]
-    fn unpack_problem(at: *const u8, len: usize, lengths: *const u8) -> JsValue;
+/// Marks a field's length: the field was not a string, and its text says
+/// what it was (`"missing"`, `"the number 1.5, a float"`).
+pub(crate) const NOT_TEXT: u32 = 1 << 31;
+
+/// Where JS finds the buffers, as `u32`s: the input's text (address,
+/// capacity), the input's field lengths (address, capacity in fields),
+/// then the last answer: 0 for a value or 1 for a problem, its text
+/// (address, length) and its field lengths (address).
+#[derive(Default)]
+#[repr(C)]
+struct Header {
+    text: u32,
+    text_room: u32,
+    lengths: u32,
+    lengths_room: u32,
+    problem: u32,
+    answer: u32,
+    answer_len: u32,
+    answer_lengths: u32,
 }
 
-/// The buffers the crossing reuses: what JS wrote, and the answer.
 #[derive(Default)]
 struct Wire {
-    input: Vec<u8>,
-    output: Answer,
+    text: Vec<u8>,
+    lengths: Vec<u32>,
+    answer: Answer,
+    header: Header,
 }
 
-/// An answer for JS: fields of text, and the length of each but the last,
-/// so JS cuts them apart without scanning. Every field but the last is
-/// short ASCII (an amount, a code, an index), so a byte holds its length.
+impl Wire {
+    fn header(&mut self) -> *const u32 {
+        // wasm32 addresses and lengths fit in a u32.
+        self.header = Header {
+            text: self.text.as_ptr() as u32,
+            text_room: self.text.len() as u32,
+            lengths: self.lengths.as_ptr() as u32,
+            lengths_room: self.lengths.len() as u32,
+            problem: u32::from(self.answer.problem),
+            answer: self.answer.text.as_ptr() as u32,
+            answer_len: self.answer.text.len() as u32,
+            answer_lengths: self.answer.lengths.as_ptr() as u32,
+        };
+        (&self.header as *const Header).cast()
+    }
+}
+
+thread_local! {
+    static WIRE: RefCell<Wire> = RefCell::new(Wire::default());
+}
+
+/// Makes room for at least `text` bytes and `fields` fields of input and
+/// returns the [`Header`]'s address. JS calls it once, and again when a
+/// value does not fit.
+#[wasm_bindgen(js_name = __wireRoom, skip_typescript)]
+pub fn wire_room(text: usize, fields: usize) -> *const u32 {
+    WIRE.with_borrow_mut(|w| {
+        if w.text.len() < text {
+            w.text.resize(text, 0);
+        }
+        if w.lengths.len() < fields {
+            w.lengths.resize(fields, 0);
+        }
+        w.header()
+    })
+}
+
+/// The wasm memory, for JS to write into.
+#[wasm_bindgen(js_name = __wireMemory, skip_typescript)]
+pub fn wire_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// Runs `f` over the first `fields` fields JS wrote and returns the
+/// [`Header`]'s address, the answer (or `f`'s problem) written. JS never
+/// runs while this does, so the borrow cannot be taken twice.
+pub(crate) fn answer(fields: usize, f: impl FnOnce(&mut Fields, &mut Answer) -> Result<(), Problem>) -> *const u32 {
+    WIRE.with_borrow_mut(|w| {
+        let Wire { text, lengths, answer, .. } = w;
+        answer.clear();
+        let lengths = lengths.get(..fields).unwrap_or_default();
+        let total = lengths.iter().map(|&n| (n & !NOT_TEXT) as usize).sum::<usize>();
+        // JS writes UTF-8 (TextEncoder); anything else is read as nothing.
+        let text = text.get(..total).and_then(|t| std::str::from_utf8(t).ok()).unwrap_or_default();
+        let mut fields = Fields { lengths: lengths.iter(), text };
+        if let Err(p) = f(&mut fields, answer) {
+            p.write(answer);
+        }
+        w.header()
+    })
+}
+
+/// An answer for JS: fields of text and a byte of length for each, so JS
+/// cuts them apart without scanning; a problem's message, its last field,
+/// has none and takes the rest. Every other field is short ASCII (an
+/// amount, a code, an index), so a byte holds its length.
 #[derive(Default)]
 pub(crate) struct Answer {
     text: String,
     lengths: Vec<u8>,
+    problem: bool,
 }
 
 impl Answer {
     fn clear(&mut self) {
         self.text.clear();
         self.lengths.clear();
+        self.problem = false;
     }
 
     /// Ends the current field.
@@ -69,46 +153,22 @@ impl Answer {
         let _ = money.write_amount(&mut self.text);
         self.end(start);
     }
-}
 
-thread_local! {
-    static WIRE: std::cell::Cell<Option<Wire>> = const { std::cell::Cell::new(None) };
-}
-
-/// Runs `f` with the reused buffers, JS having packed its value into
-/// `input` with `pack`. The buffers are taken out while in use, so a
-/// reentrant call (a getter on the input that previews again) gets fresh
-/// ones instead of a borrow panic.
-pub(crate) fn with_wire<R>(
-    value: &JsValue,
-    pack: fn(&JsValue, *mut u8, usize) -> usize,
-    f: impl FnOnce(&str, &mut Answer) -> R,
-) -> R {
-    let mut wire = WIRE.with(|w| w.take()).unwrap_or_else(|| {
-        use_memory(wasm_bindgen::memory());
-        Wire::default()
-    });
-    if wire.input.is_empty() {
-        wire.input.resize(1024, 0);
-    }
-    let len = loop {
-        let room = wire.input.len();
-        let len = pack(value, wire.input.as_mut_ptr(), room);
-        if len <= room {
-            break len;
+    /// The fields, for tests.
+    #[cfg(test)]
+    pub(crate) fn fields(&self) -> (bool, Vec<&str>) {
+        let mut at = 0;
+        let mut out = Vec::new();
+        for &n in &self.lengths {
+            out.push(&self.text[at..at + usize::from(n)]);
+            at += usize::from(n);
         }
-        wire.input.resize(len, 0);
-    };
-    wire.output.clear();
-    // JS writes UTF-8 (TextEncoder); anything else is read as no split.
-    let text = std::str::from_utf8(&wire.input[..len]).unwrap_or("\0not text\x1f");
-    let r = f(text, &mut wire.output);
-    WIRE.with(|w| w.set(Some(wire)));
-    r
+        if self.problem {
+            out.push(&self.text[at..]);
+        }
+        (self.problem, out)
+    }
 }
-
-const SEP: char = '\x1f';
-const BAD: char = '\0';
 
 /// Why a split is invalid: the core's code and message, and the position
 /// of the member it is about, if it is about one.
@@ -135,52 +195,81 @@ impl Problem {
         Problem { code: "split.invalid_member", message: format!("member {index}: {message}"), member: Some(index) }
     }
 
-    /// `"\0" + code`, the member index or `""`, and the message, for
-    /// `unpackProblem`.
-    pub(crate) fn write(&self, out: &mut Answer) {
+    /// The code, the member's index or `""`, and the message.
+    fn write(&self, out: &mut Answer) {
         out.clear();
-        out.field(&format!("{BAD}{}", self.code));
+        out.problem = true;
+        out.field(self.code);
         out.field(&self.member.map(|i| i.to_string()).unwrap_or_default());
         out.text.push_str(&self.message);
     }
 }
 
-/// The fields JS wrote, each followed by U+001F.
-pub(crate) struct Fields<'a>(pub(crate) &'a str);
+/// The fields JS wrote: each a string, or what it was instead.
+pub(crate) struct Fields<'a> {
+    lengths: std::slice::Iter<'a, u32>,
+    text: &'a str,
+}
 
-impl<'a> Iterator for Fields<'a> {
-    type Item = &'a str;
-
+impl<'a> Fields<'a> {
+    /// The next field: `Ok` with a string's text, `Err` with what a value
+    /// that was not a string was (`"missing"` past the end).
     #[inline]
-    fn next(&mut self) -> Option<&'a str> {
-        let at = self.0.bytes().position(|b| b == SEP as u8)?;
-        let (field, rest) = self.0.split_at(at);
-        self.0 = &rest[1..];
-        Some(field)
+    pub(crate) fn next_text(&mut self) -> Result<&'a str, &'a str> {
+        let Some(&n) = self.lengths.next() else { return Err("missing") };
+        let Some((field, rest)) = self.text.split_at_checked((n & !NOT_TEXT) as usize) else {
+            return Err("missing");
+        };
+        self.text = rest;
+        if n & NOT_TEXT == 0 {
+            Ok(field)
+        } else {
+            Err(field)
+        }
     }
 }
 
-/// A field that was a JS string, or what it was instead.
-#[inline]
-pub(crate) fn text(field: Option<&str>) -> Result<&str, &str> {
-    match field {
-        Some(f) => match f.as_bytes().first() {
-            Some(0) => Err(&f[1..]),
-            _ => Ok(f),
-        },
-        None => Err("missing"),
-    }
+/// Writes `fields` as JS would, for tests: `Ok` a string, `Err` what a
+/// value that was not one was. Returns the count of fields.
+#[cfg(test)]
+pub(crate) fn pack(fields: &[Result<&str, &str>]) -> usize {
+    WIRE.with_borrow_mut(|w| {
+        w.text.clear();
+        w.lengths.clear();
+        for f in fields {
+            let (text, mark) = match f {
+                Ok(t) => (t, 0),
+                Err(t) => (t, NOT_TEXT),
+            };
+            w.text.extend_from_slice(text.as_bytes());
+            w.lengths.push(text.len() as u32 | mark);
+        }
+    });
+    fields.len()
 }
 
-impl Answer {
-    /// The answer as a preview (`unpackPreview`), parts next to `input`'s
-    /// members.
-    pub(crate) fn preview(&self, input: &JsValue) -> JsValue {
-        unpack_preview(self.text.as_ptr(), self.text.len(), self.lengths.as_ptr(), input)
-    }
+/// The last answer, for tests.
+#[cfg(test)]
+pub(crate) fn last() -> (bool, Vec<String>) {
+    WIRE.with_borrow(|w| {
+        let (problem, fields) = w.answer.fields();
+        (problem, fields.into_iter().map(str::to_owned).collect())
+    })
+}
 
-    /// The answer as a problem (`unpackProblem`).
-    pub(crate) fn problem(&self) -> JsValue {
-        unpack_problem(self.text.as_ptr(), self.text.len(), self.lengths.as_ptr())
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_length_past_the_text_or_inside_a_character_reads_as_missing() {
+        let lengths = [5, 3 | NOT_TEXT, 100];
+        let mut fields = Fields { lengths: lengths.iter(), text: "helloodd" };
+        assert_eq!(fields.next_text(), Ok("hello"));
+        assert_eq!(fields.next_text(), Err("odd"));
+        assert_eq!(fields.next_text(), Err("missing"));
+        assert_eq!(fields.next_text(), Err("missing"));
+        let mut inside = Fields { lengths: [1].iter(), text: "é" };
+        assert_eq!(inside.next_text(), Err("missing"));
     }
 }

@@ -1,6 +1,6 @@
 // Split previews per second: booking-wasm's previewSplit against dinero.js
 // 2.0's allocate (integer basis-point ratios) on the same inputs, in the
-// same run; medians of timed batches. Build the package first
+// same run; medians of timed batches, the two taking turns. Build the package first
 // (bash booking-wasm/scripts/build.sh), then: node booking-wasm/js/bench/bench.mjs
 import { createRequire } from "node:module";
 import { allocate, dinero, toSnapshot } from "dinero.js";
@@ -9,18 +9,26 @@ import { USD } from "dinero.js/currencies";
 const require = createRequire(import.meta.url);
 const booking = require("../../pkg/node/booking_wasm.js");
 
-function medianNs(fn, batches = 15, batchMs = 20) {
-  let n = 0;
-  const start = performance.now();
-  while (performance.now() - start < 200) { fn(); n++; }
-  const perBatch = Math.max(1, Math.floor((n * batchMs) / 200));
-  const samples = [];
-  for (let b = 0; b < batches; b++) {
+// Medians in ns per call of `a` and of `b`, timed in alternating batches
+// so that both see the same machine (a 2-core VM drifts by tens of
+// percent from second to second).
+function medianPairNs(a, b, rounds = 31, batchMs = 10) {
+  const perBatch = (fn) => {
+    let n = 0;
+    const start = performance.now();
+    while (performance.now() - start < 200) { fn(); n++; }
+    return Math.max(1, Math.floor((n * batchMs) / 200));
+  };
+  const [na, nb] = [perBatch(a), perBatch(b)];
+  const batch = (fn, n) => {
     const t = performance.now();
-    for (let i = 0; i < perBatch; i++) fn();
-    samples.push(((performance.now() - t) * 1e6) / perBatch);
-  }
-  return samples.sort((a, b) => a - b)[Math.floor(batches / 2)];
+    for (let i = 0; i < n; i++) fn();
+    return ((performance.now() - t) * 1e6) / n;
+  };
+  const sa = [], sb = [];
+  for (let r = 0; r < rounds; r++) { sa.push(batch(a, na)); sb.push(batch(b, nb)); }
+  const median = (xs) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  return [median(sa), median(sb)];
 }
 
 /** n basis-point shares summing to 10 000, the first the largest. */
@@ -44,8 +52,7 @@ for (const n of [2, 3, 10, 100]) {
   const ours = booking.previewSplit(input).parts.map((p) => p.amount);
   const theirs = allocate(dinero({ amount: TOTAL, currency: USD }), bps).map((d) => toSnapshot(d).amount);
   if (ours.join() !== theirs.map((m) => pct(m)).join()) console.log(`  (${n} members: dinero.js hands the leftover cents out differently)`);
-  const a = medianNs(() => booking.previewSplit(input));
-  const b = medianNs(() => allocate(dinero({ amount: TOTAL, currency: USD }), bps));
+  const [a, b] = medianPairNs(() => booking.previewSplit(input), () => allocate(dinero({ amount: TOTAL, currency: USD }), bps));
   console.log(`${String(n).padEnd(8)}${col(us(a), 14)}${col(us(b), 18)}${col((b / a).toFixed(2) + "x", 8)}`);
 }
 

@@ -38,6 +38,58 @@ test("S2 the live preview reports an invalid split instead of throwing", () => {
   assert.deepEqual([ok.fee, ...ok.parts.map((p) => p.amount)], ["25.00", "157.50", "67.50"]);
 });
 
+const three = [
+  { userId: "a", role: "lead", percentage: "33.33" },
+  { userId: "b", role: "mix", percentage: "33.33" },
+  { userId: "c", role: "vocals", percentage: "33.34" },
+];
+
+test("S7 the preview gives the extra cent to the largest remainder", () => {
+  const p = booking.previewSplit({ total: "1.00", currency: "USD", members: three });
+  assert.equal(p.ok, true);
+  assert.deepEqual(p.parts.map((x) => x.amount), ["0.33", "0.33", "0.34"]);
+  assert.deepEqual([p.fee, p.currency, p.total, p.unallocated], ["0.00", "USD", "1.00", "0.00"]);
+  assert.deepEqual(p.parts[2], { userId: "c", role: "vocals", percentage: "33.34", amount: "0.34" });
+});
+
+test("S3 the fee first, then the parts; codes and whole-number percentages are read as the core reads them", () => {
+  const p = booking.previewSplit({ total: "100", currency: "usd", feeBps: 500, members: [
+    { userId: "a", role: "lead", percentage: 60 }, { userId: "b", role: "x", percentage: "40" }] });
+  assert.deepEqual([p.fee, p.parts[0].amount, p.parts[1].amount], ["5.00", "57.00", "38.00"]);
+  assert.deepEqual([p.currency, p.total, p.parts[0].percentage], ["USD", "100.00", "60"]);
+});
+
+test("S2 problems name their member when they are about one", () => {
+  const sum = booking.previewSplit({ total: "10.00", currency: "USD", members: [
+    { userId: "a", role: "lead", percentage: "50" }, { userId: "b", role: "x", percentage: "49.99" }] });
+  assert.deepEqual(sum, { ok: false, error: { code: "split.sum_not_100", message: "percentages sum to 99.99, not 100" } });
+  const dup = booking.validateSplit([{ userId: "a", role: "lead", percentage: "50" }, { userId: "a", role: "x", percentage: "50" }]);
+  assert.deepEqual([dup.code, dup.member], ["split.duplicate_user", 1]);
+  assert.equal(booking.validateSplit(three), undefined);
+  assert.equal(booking.validateSplit([{ userId: "a", role: "x", percentage: "100" }]).code, "split.lead_count");
+});
+
+test("S2 bad shapes come back as problems, not exceptions", () => {
+  const bad = [null, 42, "x", [], { total: 1.5, currency: "USD", members: [] }, { total: "1", currency: "USD" },
+    { total: "1", currency: 7, members: three }, { total: "1", currency: "USD", feeBps: 1.5, members: three },
+    { total: "1", currency: "USD", members: [null, 3, "m"] }];
+  const codes = bad.map((input) => {
+    const p = booking.previewSplit(input);
+    assert.equal(p.ok, false, JSON.stringify(input));
+    assert.ok(p.error.message.length > 0);
+    return p.error.code;
+  });
+  assert.deepEqual(codes, ["json.invalid", "json.invalid", "json.invalid", "json.invalid", "json.invalid",
+    "json.invalid", "json.invalid", "json.invalid", "split.invalid_member"]);
+  assert.equal(booking.previewSplit(null).error.message, "split: expected {total, currency, …}, got null");
+  assert.equal(booking.previewSplit([]).error.message, "split: expected {total, currency, …}, got an array");
+  assert.equal(booking.previewSplit({ total: "1", currency: "USD" }).error.message,
+    "members: expected an array of {userId, role, percentage}, got missing");
+  assert.equal(booking.previewSplit({ total: "1.001", currency: "USD", members: three }).error.code,
+    "money.too_many_decimals");
+  assert.equal(booking.validateSplit("nope").message, "members: expected an array of {userId, role, percentage}, got a string");
+});
+
 test("S2 the preview's input crossing: any size, any text, and what a bad field was", () => {
   // Far more than the first buffer holds, with non-ASCII ids: it grows.
   const members = Array.from({ length: 100 }, (_, i) => ({
@@ -59,9 +111,18 @@ test("S2 the preview's input crossing: any size, any text, and what a bad field 
   two[0].userId = "a";
   const big = booking.previewSplit({ total: "1.00", currency: "EUR", members: two });
   assert.ok(big.error.message.endsWith(`got the number ${2 ** 60}, too large to be exact`), big.error.message);
-  two[1].userId = "b\x1fc";
+  // Any text crosses, control characters and lone surrogates too; the
+  // latter arrive as U+FFFD, as TextEncoder writes them.
+  two[1].percentage = "50";
+  for (const id of ["b\x1fc", "b\0c", "\ud800", "😀".repeat(400)]) {
+    two[1].userId = id;
+    const p = booking.previewSplit({ total: "1.00", currency: "EUR", members: two });
+    assert.deepEqual(p.parts.map((x) => x.amount), ["0.50", "0.50"], JSON.stringify(p.error));
+    assert.equal(p.parts[1].userId, id);
+  }
+  two[1].userId = "a";
   assert.match(booking.previewSplit({ total: "1.00", currency: "EUR", members: two }).error.message,
-    /userId must be a string, got a string with control characters/);
+    /user a appears more than once/);
 });
 
 test("M1 amounts and minor counts are strings, beyond 2^53 too", () => {
@@ -74,7 +135,8 @@ test("M1 amounts and minor counts are strings, beyond 2^53 too", () => {
 });
 
 test("the .d.ts types every export (no any outside the raw wasm exports)", () => {
-  const dts = readFileSync(new URL("../../pkg/node/booking_wasm.d.ts", import.meta.url), "utf8");
+  const read = (name) => readFileSync(new URL(`../../pkg/node/${name}.d.ts`, import.meta.url), "utf8");
+  const dts = read("booking_wasm") + read("booking_wasm_glue");
   const exported = dts.split("\n").filter((l) => l.startsWith("export function"));
   assert.ok(exported.length >= 11, exported.join("\n"));
   for (const line of exported) assert.doesNotMatch(line, /\bany\b/, line);
