@@ -38,6 +38,16 @@ function splitApi(glue) {
   let end = 0;
   let kEnd = 0;
 
+  // True while a call reads its input or its answer: a getter on the
+  // input that previewed again would write over the shared buffers, so
+  // such a call gets a problem instead (nested).
+  let busy = false;
+
+  const nested = (name) => ({
+    code: "json.invalid",
+    message: `${name} was called from a getter of the value another split call was reading; read the values first`,
+  });
+
   // A grown memory detaches the views' buffer, leaving them empty.
   function views() {
     if (bytes.length === 0) {
@@ -185,6 +195,16 @@ function splitApi(glue) {
    * split comes back as `{ok: false, error: {code, message, member?}}`.
    */
   function previewSplit(input) {
+    if (busy) return { ok: false, error: nested("previewSplit") };
+    busy = true;
+    try {
+      return preview(input);
+    } finally {
+      busy = false;
+    }
+  }
+
+  function preview(input) {
     pack(putSplit, input);
     glue.__splitPreview(isRecord(input) ? 4 + memberFields(input.members) : 1);
     views();
@@ -221,10 +241,16 @@ function splitApi(glue) {
    * valid, else its first problem `{code, message, member?}`. Never throws.
    */
   function validateSplit(members) {
-    pack(putMembers, members);
-    glue.__splitValidate(memberFields(members));
-    views();
-    return words[header + 4] !== 0 ? problem() : undefined;
+    if (busy) return nested("validateSplit");
+    busy = true;
+    try {
+      pack(putMembers, members);
+      glue.__splitValidate(memberFields(members));
+      views();
+      return words[header + 4] !== 0 ? problem() : undefined;
+    } finally {
+      busy = false;
+    }
   }
 
   return { previewSplit, validateSplit };

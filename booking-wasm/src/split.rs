@@ -88,7 +88,7 @@ fn allocate(head: &Head, members: &[MemberShare], out: &mut Answer) -> Result<()
 /// feeBps, unit, count, (userId, role, percentage) × count`. Answers
 /// `fee, unallocated, total, currency, part…`, each member's exact part in
 /// member order (SPEC S2–S8), or the problem. Returns the wire's header;
-/// the package's `previewSplit` (`js/split.js`) is the JS face of it.
+/// the package's `previewSplit` (`entry/split.js`) is the JS face of it.
 #[wasm_bindgen(js_name = __splitPreview, skip_typescript)]
 pub fn split_preview(fields: usize) -> *const u32 {
     answer(fields, |fields, out| allocate(&head(fields)?, &members(fields)?, out))

@@ -1,4 +1,4 @@
-//! The live split preview's crossing (the Rust half of `js/split.js`).
+//! The live split preview's crossing (the Rust half of `entry/split.js`).
 //!
 //! A slider fires often, so the package's `previewSplit` and
 //! `validateSplit` are JS functions that write their input straight into

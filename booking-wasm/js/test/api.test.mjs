@@ -111,18 +111,46 @@ test("S2 the preview's input crossing: any size, any text, and what a bad field 
   two[0].userId = "a";
   const big = booking.previewSplit({ total: "1.00", currency: "EUR", members: two });
   assert.ok(big.error.message.endsWith(`got the number ${2 ** 60}, too large to be exact`), big.error.message);
-  // Any text crosses, control characters and lone surrogates too; the
-  // latter arrive as U+FFFD, as TextEncoder writes them.
+  // Any text crosses, control characters too, and text far longer than
+  // anything before (the buffer grows mid-field); the core compares the
+  // ids it was given, so a repeat is still found.
   two[1].percentage = "50";
-  for (const id of ["b\x1fc", "b\0c", "\ud800", "😀".repeat(400)]) {
+  for (const id of ["b\x1fc", "b\0c", "\x1f", "😀".repeat(30_000)]) {
     two[1].userId = id;
     const p = booking.previewSplit({ total: "1.00", currency: "EUR", members: two });
     assert.deepEqual(p.parts.map((x) => x.amount), ["0.50", "0.50"], JSON.stringify(p.error));
-    assert.equal(p.parts[1].userId, id);
+    two[0].userId = id;
+    const dup = booking.previewSplit({ total: "1.00", currency: "EUR", members: two });
+    assert.equal(dup.error?.code, "split.duplicate_user", id.slice(0, 9));
+    two[0].userId = "a";
   }
-  two[1].userId = "a";
-  assert.match(booking.previewSplit({ total: "1.00", currency: "EUR", members: two }).error.message,
-    /user a appears more than once/);
+  // Lone surrogates arrive as U+FFFD, as TextEncoder writes them: two
+  // different ones are the same user.
+  two[0].userId = "\ud800";
+  two[1].userId = "\udfff";
+  assert.equal(booking.previewSplit({ total: "1.00", currency: "EUR", members: two }).error.code, "split.duplicate_user");
+});
+
+test("S2 a split call from a getter of another's input is refused, and the outer call is unharmed", () => {
+  const inner = [];
+  const spy = {
+    userId: "b", role: "x",
+    get percentage() {
+      inner.push(booking.previewSplit({ total: "5.00", currency: "USD", members: three }));
+      inner.push(booking.validateSplit(three));
+      return "50";
+    },
+  };
+  const outer = booking.previewSplit({ total: "1.00", currency: "EUR", members: [
+    { userId: "a", role: "lead", percentage: "50" }, spy] });
+  assert.deepEqual(outer.parts.map((x) => x.amount), ["0.50", "0.50"]);
+  assert.equal(outer.currency, "EUR");
+  // The getter ran while the input was written and again while the
+  // answer was read: refused both times.
+  assert.deepEqual(inner.map((r) => (r.error ?? r).code), Array(4).fill("json.invalid"));
+  assert.match(inner[0].error.message, /previewSplit was called from a getter/);
+  // And the next call is an ordinary one.
+  assert.equal(booking.previewSplit({ total: "5.00", currency: "USD", members: three }).parts[2].amount, "1.67");
 });
 
 test("M1 amounts and minor counts are strings, beyond 2^53 too", () => {
