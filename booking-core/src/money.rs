@@ -150,23 +150,12 @@ impl Money {
     /// # Ok::<(), booking_core::MoneyError>(())
     /// ```
     pub fn from_decimal_str(amount: &str, currency: Currency) -> Result<Money, MoneyError> {
-        // Integer arithmetic and plain loops over bytes (no iterator
-        // adapters, which the wasm build would call once per byte): this
-        // runs on every keystroke of a live preview.
+        // Integer arithmetic only: this runs on every keystroke of a live
+        // preview.
         let bytes = amount.as_bytes();
         let negative = bytes.first() == Some(&b'-');
-        let digits = &bytes[usize::from(negative)..];
-        let (int, frac) = match digits.iter().position(|&b| b == b'.') {
-            Some(at) => (&digits[..at], Some(&digits[at + 1..])),
-            None => (digits, None),
-        };
-        let all_digits = |part: &[u8]| part.iter().all(u8::is_ascii_digit);
-        let well_formed =
-            !int.is_empty() && all_digits(int) && frac.is_none_or(|frac| !frac.is_empty() && all_digits(frac));
-        if !well_formed {
-            return Err(invalid(amount));
-        }
-        let mut significant = frac.unwrap_or_default();
+        let (int, frac) = plain_decimal(&bytes[usize::from(negative)..]).ok_or_else(|| invalid(amount))?;
+        let mut significant = frac;
         while let [rest @ .., b'0'] = significant {
             significant = rest;
         }
@@ -395,6 +384,20 @@ impl Money {
         }
         Ok(())
     }
+}
+
+/// `ddd` or `ddd.ddd` (digits on both sides of the point), cut into its
+/// integer and fraction digits: the shape amounts and percentages are
+/// written in. Plain loops, no iterator adapters: the wasm build optimizes
+/// for size and would call an adapter's `next` once per byte.
+pub(crate) fn plain_decimal(text: &[u8]) -> Option<(&[u8], &[u8])> {
+    let (int, frac) = match text.iter().position(|&b| b == b'.') {
+        Some(at) if at + 1 < text.len() => (&text[..at], &text[at + 1..]),
+        Some(_) => return None,
+        None => (text, &text[text.len()..]),
+    };
+    let digits = |part: &[u8]| part.iter().all(u8::is_ascii_digit);
+    (!int.is_empty() && digits(int) && digits(frac)).then_some((int, frac))
 }
 
 fn invalid(input: &str) -> MoneyError {

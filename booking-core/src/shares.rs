@@ -12,7 +12,7 @@ use std::cmp::Ordering;
 
 use rust_decimal::Decimal;
 
-use crate::money::{mul_div_round_half_up, Money, MoneyError};
+use crate::money::{mul_div_round_half_up, plain_decimal, Money, MoneyError};
 use crate::split::{parse_percentage, Allocation, SplitError, LEAD_ROLE, MAX_MEMBERS, MAX_PERCENTAGE_DECIMALS};
 
 /// Members up to this many rank their remainders on the stack.
@@ -65,25 +65,18 @@ impl Share {
     /// [`MAX_PERCENTAGE_DECIMALS`] decimals. Other text takes the decimal
     /// route.
     fn plain(text: &[u8]) -> Option<Share> {
-        // One pass: digits, and at most one point after one to three of
-        // them. Plain loops, no iterator adapters: the wasm build optimizes
-        // for size and would call an adapter's `next` once per byte.
-        let (mut units, mut dot) = (0_u64, None);
-        for (i, &b) in text.iter().enumerate() {
-            match b {
-                // Wraps only on text too long to fit, refused below.
-                b'0'..=b'9' => units = units.wrapping_mul(10).wrapping_add(u64::from(b - b'0')),
-                b'.' if dot.is_none() => dot = Some(i),
-                _ => return None,
-            }
-        }
-        let int = dot.unwrap_or(text.len());
-        let frac = dot.map_or(0, |at| text.len() - at - 1);
-        let fits = (1..=3).contains(&int) && frac <= MAX_PERCENTAGE_DECIMALS as usize;
-        if !fits || (dot.is_some() && frac == 0) {
+        let (int, frac) = plain_decimal(text)?;
+        if int.len() > 3 || frac.len() > MAX_PERCENTAGE_DECIMALS as usize {
             return None;
         }
-        let mut scale = frac as u32;
+        // At most 11 digits: fits in a u64.
+        let mut units = 0_u64;
+        for part in [int, frac] {
+            for &b in part {
+                units = units * 10 + u64::from(b - b'0');
+            }
+        }
+        let mut scale = frac.len() as u32;
         while scale > 0 && units % 10 == 0 {
             units /= 10;
             scale -= 1;
