@@ -29,27 +29,15 @@ impl Command {
     /// # Ok::<(), serde_json::Error>(())
     /// ```
     pub fn from_fields<'de, D: Deserializer<'de>>(kind: &str, fields: D) -> Result<Command, D::Error> {
-        CommandByType::deserialize(Tagged { kind, fields })
+        CommandByType::deserialize(de::value::EnumAccessDeserializer::new(Tagged { kind, fields }))
     }
 }
 
-/// A command as an externally tagged enum: its type, then its fields.
+/// A command as an externally tagged enum's access: its type, then its
+/// fields.
 struct Tagged<'a, D> {
     kind: &'a str,
     fields: D,
-}
-
-impl<'de, D: Deserializer<'de>> Deserializer<'de> for Tagged<'_, D> {
-    type Error = D::Error;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        visitor.visit_enum(self)
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option
-        unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
-    }
 }
 
 impl<'de, D: Deserializer<'de>> EnumAccess<'de> for Tagged<'_, D> {

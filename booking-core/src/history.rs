@@ -206,10 +206,9 @@ impl Serialize for History {
 
 impl<'de> Deserialize<'de> for History {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let events = Vec::<Event>::deserialize(d)?;
-        let len = events.len();
-        let newest = (len > 0).then(|| Arc::new(Chunk { events, older: None }));
-        Ok(History { newest, len })
+        let mut history = History::default();
+        history.append(Vec::<Event>::deserialize(d)?);
+        Ok(history)
     }
 }
 

@@ -28,15 +28,9 @@ pub(crate) fn shared_str<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Arc<s
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Clone, Default, Eq, PartialOrd, Ord, Serialize)]
+        #[derive(Clone, Default, Eq, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(transparent)]
-        pub struct $name(Arc<str>);
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                shared_str(d).map($name)
-            }
-        }
+        pub struct $name(#[serde(deserialize_with = "crate::ids::shared_str")] Arc<str>);
 
         impl $name {
             /// Wraps a string.
