@@ -185,7 +185,8 @@ impl<'de> de::MapAccess<'de> for Entries<'_> {
     }
 
     /// The entries left: serde sizes its buffers by it (an internally
-    /// tagged enum such as a command buffers every entry).
+    /// tagged enum, such as a resolution or a command read without its
+    /// type first, buffers every entry).
     fn size_hint(&self) -> Option<usize> {
         Some(self.entries.len())
     }
