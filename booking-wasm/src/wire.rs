@@ -7,8 +7,8 @@
 //! buffers are reused from call to call. JS writes each field's UTF-8 text
 //! one after another, and its length into a second buffer; a field that
 //! was not a string is written as a description of what it was, its
-//! length marked with [`NOT_TEXT`]. The answer goes back as ASCII text cut
-//! by a byte of length per field, but the last, which may be any text.
+//! length marked with [`NOT_TEXT`]. The answer goes back as text cut by
+//! a byte of length per field (see [`Answer`]).
 //!
 //! JS handles shapes only; every rule (what a percentage may look like,
 //! sums, leads, rounding) and all formatting is the core's.
