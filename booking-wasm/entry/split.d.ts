@@ -20,3 +20,42 @@ export function previewSplit(input: SplitInput): SplitPreview;
  * valid, else its first problem `{code, message, member?}`. Never throws.
  */
 export function validateSplit(members: SplitMemberInput[]): SplitProblem | undefined;
+
+/** A team for {@link splitPreviewer}: a split without its total and percentages. */
+export interface SplitTeam {
+  currency: string;
+  feeBps?: number;
+  unit?: number;
+  members: { userId: string; role: string }[];
+}
+
+/** A previewer's answer: the fee, what is not a whole unit, and each member's amount in member order. */
+export type SharesPreview =
+  | { ok: true; fee: string; unallocated: string; amounts: string[] }
+  | { ok: false; error: SplitProblem };
+
+/** Previews one team's split as its percentages and total change. */
+export interface SplitPreviewer {
+  /**
+   * The split of `total` by `percentages` (one per member, in member
+   * order, as previewSplit reads them). Never throws.
+   */
+  preview(total: string, percentages: (string | number)[]): SharesPreview;
+}
+
+/**
+ * A previewer for one team, for sliders: the team (currency, feeBps, unit,
+ * each member's userId and role) is read once, now, and each preview sends
+ * only the total and the percentages and answers only the amounts. The
+ * core still checks the whole team on every preview, with the problems
+ * previewSplit gives. Never throws: a team that is not an object comes
+ * back as a problem from every preview.
+ *
+ * ```js
+ * const slider = splitPreviewer({currency: "USD", feeBps: 1000, members: [
+ *   {userId: "a", role: "lead"}, {userId: "b", role: "mix"}]});
+ * slider.preview("250.00", ["70", "30"])
+ * // → {ok: true, fee: "25.00", unallocated: "0.00", amounts: ["157.50", "67.50"]}
+ * ```
+ */
+export function splitPreviewer(team: SplitTeam): SplitPreviewer;

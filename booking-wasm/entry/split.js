@@ -15,13 +15,15 @@
 //
 // Field order. previewSplit: total, currency, feeBps, unit, count, then
 // (userId, role, percentage) x count. validateSplit: count, then the
-// members. Answers: fee, unallocated, total, currency, part x count; or a
-// problem: code, member index or "", message.
+// members. A previewer: total, then its team (currency, feeBps, unit,
+// count, (userId, role) x count, encoded once and copied in), then count,
+// percentage x count. Answers: fee, unallocated, total, currency, part x
+// count; or a problem: code, member index or "", message.
 //
 // scripts/build.sh wraps this file into the package's entry, as an ES
 // module for the browser and a CommonJS module for Node.
 
-/** previewSplit and validateSplit over `glue`, wasm-bindgen's module. */
+/** previewSplit, validateSplit and splitPreviewer over `glue`, wasm-bindgen's module. */
 function splitApi(glue) {
   const NOT_TEXT = 0x80000000;
   const encoder = new TextEncoder();
@@ -37,16 +39,18 @@ function splitApi(glue) {
   // words).
   let end = 0;
   let kEnd = 0;
+  // Where the last pack began (byte, word).
+  let begin = 0;
+  let kBegin = 0;
 
   // True while a call reads its input or its answer: a getter on the
   // input that previewed again would write over the shared buffers, so
   // such a call gets a problem instead (nested).
   let busy = false;
 
-  const nested = (name) => ({
-    code: "json.invalid",
-    message: `${name} was called from a getter of the value another split call was reading; read the values first`,
-  });
+  const shape = (message) => ({ code: "json.invalid", message });
+  const nested = (name) =>
+    shape(`${name} was called from a getter of the value another split call was reading; read the values first`);
 
   // A grown memory detaches the views' buffer, leaving them empty.
   function views() {
@@ -111,55 +115,70 @@ function splitApi(glue) {
     return putNotText(p, k, describe(v, integers));
   }
 
-  // The members from field `k`: the count, then three fields each. Returns
-  // the next byte, or -1.
-  function putMembers(p, k, members) {
+  // The members from field `k`: the count, then `per` fields each (userId,
+  // role and, unless `per` is 2, percentage). Returns the next byte, or -1.
+  function putMembers(p, k, members, per = 3) {
     if (!Array.isArray(members)) return putNotText(p, k, describe(members));
     const n = members.length;
     p = putText(p, k++, "" + n);
-    for (let i = 0; i < n && p >= 0; i++, k += 3) {
+    for (let i = 0; i < n && p >= 0; i++, k += per) {
       const m = members[i];
       if (m === null || typeof m !== "object") {
         const what = describe(m);
-        p = putNotText(p, k, what);
-        if (p >= 0) p = putNotText(p, k + 1, what);
-        if (p >= 0) p = putNotText(p, k + 2, what);
+        for (let f = 0; f < per && p >= 0; f++) p = putNotText(p, k + f, what);
       } else {
         p = put(p, k, m.userId, false);
         if (p >= 0) p = put(p, k + 1, m.role, false);
-        if (p >= 0) p = put(p, k + 2, m.percentage, true);
+        if (p >= 0 && per === 3) p = put(p, k + 2, m.percentage, true);
       }
     }
     return p;
   }
 
-  const isRecord = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
-
-  function putSplit(p, k, input) {
-    if (!isRecord(input)) return putNotText(p, k, describe(input));
-    p = put(p, k, input.total, false);
-    if (p >= 0) p = put(p, k + 1, input.currency, false);
-    if (p >= 0) p = input.feeBps === undefined ? putText(p, k + 2, "0") : put(p, k + 2, input.feeBps, true);
-    if (p >= 0) p = input.unit === undefined ? putText(p, k + 3, "1") : put(p, k + 3, input.unit, true);
-    return p >= 0 ? putMembers(p, k + 4, input.members) : p;
+  // The percentages from field `k`: the count, then each.
+  function putShares(p, k, shares) {
+    if (!Array.isArray(shares)) return putNotText(p, k, describe(shares));
+    const n = shares.length;
+    p = putText(p, k++, "" + n);
+    for (let i = 0; i < n && p >= 0; i++) p = put(p, k++, shares[i], true);
+    return p;
   }
 
-  // Writes `value` with `write`, growing the buffers until it fits.
-  function pack(write, value) {
+  const isRecord = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+
+  // A split's or a previewer's team from field `k`: currency, feeBps,
+  // unit, then the members with `per` fields each.
+  function putTeam(p, k, team, per) {
+    p = put(p, k, team.currency, false);
+    if (p >= 0) p = team.feeBps === undefined ? putText(p, k + 1, "0") : put(p, k + 1, team.feeBps, true);
+    if (p >= 0) p = team.unit === undefined ? putText(p, k + 2, "1") : put(p, k + 2, team.unit, true);
+    return p >= 0 ? putMembers(p, k + 3, team.members, per) : p;
+  }
+
+  function putSplit(p, k, input) {
+    p = put(p, k, input.total, false);
+    return p >= 0 ? putTeam(p, k + 1, input, 3) : p;
+  }
+
+  // Writes `value` (and `more`) with `write`, growing the buffers until
+  // it fits; returns the byte after the last written.
+  function pack(write, value, more) {
     if (memory === null) room(1024, 64);
     for (;;) {
       views();
-      const p = words[header];
+      const p = (begin = words[header]);
       end = p + words[header + 1];
-      const k = words[header + 2] >>> 2;
+      const k = (kBegin = words[header + 2] >>> 2);
       kEnd = k + words[header + 3];
-      if (write(p, k, value) >= 0) return;
+      const next = write(p, k, value, more);
+      if (next >= 0) return next;
       room(2 * words[header + 1] + 1024, 2 * words[header + 3] + 64);
     }
   }
 
-  // How many fields putMembers writes for `members`.
-  const memberFields = (members) => (Array.isArray(members) ? 1 + 3 * members.length : 1);
+  // How many fields putMembers (`per` fields a member) or putShares
+  // writes for `items`.
+  const itemFields = (items, per) => (Array.isArray(items) ? 1 + per * items.length : 1);
 
   // `len` bytes of ASCII at `at`.
   function ascii(at, len) {
@@ -175,6 +194,20 @@ function splitApi(glue) {
       case 7: return fromCharCode(b[at], b[at + 1], b[at + 2], b[at + 3], b[at + 4], b[at + 5], b[at + 6]);
       default: return fromCharCode.apply(null, b.subarray(at, at + len));
     }
+  }
+
+  // The answer's fields, in order: `field()` cuts the next one.
+  let at = 0;
+  let lengthAt = 0;
+  function answer() {
+    at = words[header + 5];
+    lengthAt = words[header + 7];
+  }
+  function field() {
+    const len = bytes[lengthAt++];
+    const text = ascii(at, len);
+    at += len;
+    return text;
   }
 
   // The problem in the answer: {code, message, member?}.
@@ -205,33 +238,22 @@ function splitApi(glue) {
   }
 
   function preview(input) {
+    if (!isRecord(input)) return { ok: false, error: shape(`split: expected {total, currency, …}, got ${describe(input)}`) };
     pack(putSplit, input);
-    glue.__splitPreview(isRecord(input) ? 4 + memberFields(input.members) : 1);
+    glue.__splitPreview(4 + itemFields(input.members, 3));
     views();
     if (words[header + 4] !== 0) return { ok: false, error: problem() };
+    answer();
+    const fee = field();
+    const unallocated = field();
+    const total = field();
+    const currency = field();
     const members = input.members;
     const n = members.length;
-    let at = words[header + 5];
-    const last = at + words[header + 6];
-    let lengths = words[header + 7];
-    let len = bytes[lengths++];
-    const fee = ascii(at, len);
-    at += len;
-    len = bytes[lengths++];
-    const unallocated = ascii(at, len);
-    at += len;
-    len = bytes[lengths++];
-    const total = ascii(at, len);
-    at += len;
-    len = bytes[lengths++];
-    const currency = ascii(at, len);
-    at += len;
     const parts = new Array(n);
     for (let i = 0; i < n; i++) {
-      len = i === n - 1 ? last - at : bytes[lengths++];
       const m = members[i];
-      parts[i] = { userId: m.userId, role: m.role, percentage: "" + m.percentage, amount: ascii(at, len) };
-      at += len;
+      parts[i] = { userId: m.userId, role: m.role, percentage: "" + m.percentage, amount: field() };
     }
     return { ok: true, currency, total, fee, parts, unallocated };
   }
@@ -245,7 +267,7 @@ function splitApi(glue) {
     busy = true;
     try {
       pack(putMembers, members);
-      glue.__splitValidate(memberFields(members));
+      glue.__splitValidate(itemFields(members, 3));
       views();
       return words[header + 4] !== 0 ? problem() : undefined;
     } finally {
@@ -253,5 +275,72 @@ function splitApi(glue) {
     }
   }
 
-  return { previewSplit, validateSplit };
+  /**
+   * A previewer for one team, for sliders: the team (currency, feeBps,
+   * unit, each member's userId and role) is read once, now, and each
+   * `preview(total, percentages)` sends only the total and the
+   * percentages and answers only the fee, what is left unallocated and the
+   * amounts, in member order. The core still checks the whole team on
+   * every preview, with the problems previewSplit gives. Never throws.
+   */
+  function splitPreviewer(team) {
+    // The team's values now, so that a getter runs here and never while
+    // a preview writes the shared buffers.
+    const given = isRecord(team) ? {
+      currency: team.currency, feeBps: team.feeBps, unit: team.unit,
+      members: Array.isArray(team.members)
+        ? Array.from(team.members, (m) => (m !== null && typeof m === "object" ? { userId: m.userId, role: m.role } : m))
+        : team.members,
+    } : null;
+    const refused = given === null ? `splitPreviewer: expected a team {currency, members, …}, got ${describe(team)}` : "";
+    // The team's fields as the wire holds them, encoded at the first
+    // preview and copied in at every one after.
+    let teamBytes = null;
+    let teamLengths = null;
+
+    function putSlide(p, k, total, shares) {
+      p = put(p, k, total, false);
+      const n = teamBytes.length;
+      if (p < 0 || p + n > end || k + 1 + teamLengths.length > kEnd) return -1;
+      bytes.set(teamBytes, p);
+      words.set(teamLengths, k + 1);
+      return putShares(p + n, k + 1 + teamLengths.length, shares);
+    }
+
+    function slide(total, shares) {
+      if (teamBytes === null) {
+        const next = pack(putTeam, given, 2);
+        teamBytes = bytes.slice(begin, next);
+        teamLengths = words.slice(kBegin, kBegin + 3 + itemFields(given.members, 2));
+      }
+      pack(putSlide, total, shares);
+      glue.__splitSlide(1 + teamLengths.length + itemFields(shares, 1));
+      views();
+      if (words[header + 4] !== 0) return { ok: false, error: problem() };
+      answer();
+      const fee = field();
+      const unallocated = field();
+      field(); // the total and the currency: the caller's own
+      field();
+      const n = given.members.length;
+      const amounts = new Array(n);
+      for (let i = 0; i < n; i++) amounts[i] = field();
+      return { ok: true, fee, unallocated, amounts };
+    }
+
+    return {
+      preview(total, percentages) {
+        if (refused) return { ok: false, error: shape(refused) };
+        if (busy) return { ok: false, error: nested("preview") };
+        busy = true;
+        try {
+          return slide(total, percentages);
+        } finally {
+          busy = false;
+        }
+      },
+    };
+  }
+
+  return { previewSplit, validateSplit, splitPreviewer };
 }

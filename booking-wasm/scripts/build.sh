@@ -21,7 +21,8 @@ for target in web nodejs; do
     out="booking-wasm/pkg/${target/nodejs/node}"
     rm -rf "$out"
     # wasm-bindgen's module is the glue; booking_wasm.js, the entry,
-    # re-exports it with previewSplit and validateSplit (entry/split.js).
+    # re-exports it with previewSplit, validateSplit and splitPreviewer
+    # (entry/split.js).
     wasm-bindgen --target "$target" --out-dir "$out" --out-name booking_wasm_glue "$wasm"
     # The features the build uses (toolchain.sh), and no others:
     # --all-features lets wasm-opt emit typed references Node 20 refuses.
@@ -36,7 +37,7 @@ for target in web nodejs; do
             echo 'export * from "./booking_wasm_glue.js";'
             echo 'export { default } from "./booking_wasm_glue.js";'
             cat booking-wasm/entry/split.js
-            echo 'export const { previewSplit, validateSplit } = splitApi(glue);'
+            echo 'export const { previewSplit, validateSplit, splitPreviewer } = splitApi(glue);'
         } >"$out/booking_wasm.js"
         default='export { default } from "./booking_wasm_glue.js";'
     else

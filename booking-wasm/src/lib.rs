@@ -11,12 +11,13 @@
 //! - refusals are thrown as real `Error` objects whose `name` is the kind
 //!   (`ValidationError`, `ForbiddenError`, `InvalidTransitionError`, …) and
 //!   whose `code` is the core's stable code (`"split.sum_not_100"`);
-//! - except on the live-preview path: `previewSplit` and `validateSplit`
-//!   report an invalid split in their result, since a slider fires often
-//!   and a thrown `Error` costs microseconds of stack capture. These two
-//!   are JS (`entry/split.js`, which `scripts/build.sh` makes the
-//!   package's entry around wasm-bindgen's module): they write their input
-//!   straight into wasm memory and make one call (`wire.rs`);
+//! - except on the live-preview path: `previewSplit`, `validateSplit` and
+//!   a `splitPreviewer`'s `preview` report an invalid split in their
+//!   result, since a slider fires often and a thrown `Error` costs
+//!   microseconds of stack capture. These are JS (`entry/split.js`, which
+//!   `scripts/build.sh` makes the package's entry around wasm-bindgen's
+//!   module): they write their input straight into wasm memory and make
+//!   one call (`wire.rs`);
 //! - the TypeScript declarations below describe every shape.
 //!
 //! The exports need a JS engine, so their tests run in one:

@@ -36,16 +36,39 @@ fn share(index: usize, field: Result<&str, &str>) -> Result<Share, Problem> {
     Share::parse(pct).ok_or_else(|| Problem::member(index, format!("percentage {pct:?} is not a decimal number")))
 }
 
-/// Reads `count, (userId, role, percentage) × count`.
-fn members<'a>(fields: &mut Fields<'a>) -> Result<Vec<MemberShare<'a>>, Problem> {
+/// Reads `count, (userId, role, percentage) × count`; or, for a previewer
+/// (`shares_apart`), `count, (userId, role) × count, count, percentage ×
+/// count`.
+fn members<'a>(fields: &mut Fields<'a>, shares_apart: bool) -> Result<Vec<MemberShare<'a>>, Problem> {
     let count = count(fields.next_text(), "members: expected an array of {userId, role, percentage}")?;
+    let mut shares = match shares_apart {
+        true => Some(percentages(fields, count)?),
+        false => None,
+    };
     let mut out = Vec::with_capacity(count.min(booking_core::MAX_MEMBERS + 1));
     for i in 0..count {
         let user_id = string(i, fields.next_text(), "userId")?;
         let role = string(i, fields.next_text(), "role")?;
-        out.push(MemberShare { user_id, role, share: share(i, fields.next_text())? });
+        let pct = shares.as_mut().unwrap_or(&mut *fields).next_text();
+        out.push(MemberShare { user_id, role, share: share(i, pct)? });
     }
     Ok(out)
+}
+
+/// The percentages after a previewer's `count` members: one per member.
+fn percentages<'a>(fields: &Fields<'a>, count: usize) -> Result<Fields<'a>, Problem> {
+    let mut shares = fields.clone();
+    shares.skip(count.saturating_mul(2));
+    let what = || format!("percentages: expected an array of {count} decimal strings, one per member");
+    let given = match shares.next_text() {
+        Ok(n) => n.parse::<usize>().map_err(|_| n),
+        Err(was) => Err(was),
+    };
+    match given {
+        Ok(given) if given == count => Ok(shares),
+        Ok(given) => Err(Problem::input(&what(), &format!("{given}"))),
+        Err(was) => Err(Problem::input(&what(), was)),
+    }
 }
 
 fn integer<T: std::str::FromStr>(field: Result<&str, &str>, name: &str) -> Result<T, Problem> {
@@ -61,7 +84,8 @@ struct Head {
 }
 
 fn head(fields: &mut Fields) -> Result<Head, Problem> {
-    let total = fields.next_text().map_err(|was| Problem::input("split: expected {total, currency, …}", was))?;
+    let total =
+        fields.next_text().map_err(|was| Problem::input("total: expected a decimal string such as \"250.00\"", was))?;
     let currency =
         fields.next_text().map_err(|was| Problem::input("currency: expected a code such as \"USD\"", was))?;
     let currency = Currency::from_code(currency).map_err(|e| Problem::of(&e))?;
@@ -91,7 +115,17 @@ fn allocate(head: &Head, members: &[MemberShare], out: &mut Answer) -> Result<()
 /// the package's `previewSplit` (`entry/split.js`) is the JS face of it.
 #[wasm_bindgen(js_name = __splitPreview, skip_typescript)]
 pub fn split_preview(fields: usize) -> *const u32 {
-    answer(fields, |fields, out| allocate(&head(fields)?, &members(fields)?, out))
+    answer(fields, |fields, out| allocate(&head(fields)?, &members(fields, false)?, out))
+}
+
+/// Previews the split a previewer wrote in `fields` fields: `total,
+/// currency, feeBps, unit, count, (userId, role) × count, count,
+/// percentage × count`. Answers as [`split_preview`] does. The package's
+/// `splitPreviewer` (`entry/split.js`) is its JS face: the team's fields
+/// are encoded once, and only the total and percentages change.
+#[wasm_bindgen(js_name = __splitSlide, skip_typescript)]
+pub fn split_slide(fields: usize) -> *const u32 {
+    answer(fields, |fields, out| allocate(&head(fields)?, &members(fields, true)?, out))
 }
 
 /// Checks the team JS wrote in `fields` fields, `count, (userId, role,
@@ -99,7 +133,7 @@ pub fn split_preview(fields: usize) -> *const u32 {
 /// valid, else the problem. The package's `validateSplit` is its JS face.
 #[wasm_bindgen(js_name = __splitValidate, skip_typescript)]
 pub fn split_validate(fields: usize) -> *const u32 {
-    answer(fields, |fields, _| SplitWeights::new(&members(fields)?).map(drop).map_err(|e| Problem::split(&e)))
+    answer(fields, |fields, _| SplitWeights::new(&members(fields, false)?).map(drop).map_err(|e| Problem::split(&e)))
 }
 
 #[cfg(test)]
@@ -170,14 +204,56 @@ mod tests {
         let mut short = THREE.to_vec();
         short[4] = Ok("4");
         assert_eq!(preview(&short).1[2], "member 3: userId must be a string, got missing");
-        assert_eq!(preview(&[Err("null")]).1[2], "split: expected {total, currency, …}, got null");
-        assert_eq!(preview(&[]).1[2], "split: expected {total, currency, …}, got missing");
+        assert_eq!(preview(&[Err("null")]).1[2], "total: expected a decimal string such as \"250.00\", got null");
+        assert_eq!(preview(&[]).1[2], "total: expected a decimal string such as \"250.00\", got missing");
     }
 
     #[test]
     fn s2_more_fields_than_were_written_read_as_none() {
         split_preview(pack(&THREE) + 10);
-        assert_eq!(last().1[2], "split: expected {total, currency, …}, got missing");
+        assert_eq!(last().1[2], "total: expected a decimal string such as \"250.00\", got missing");
+    }
+
+    /// THREE as a previewer writes it: the team, then the percentages.
+    fn slid() -> Vec<Result<&'static str, &'static str>> {
+        let members = THREE[5..].chunks(3);
+        let mut out = THREE[..5].to_vec();
+        out.extend(members.clone().flat_map(|m| [m[0], m[1]]));
+        out.push(Ok("3"));
+        out.extend(members.map(|m| m[2]));
+        out
+    }
+
+    fn slide(fields: &[Result<&str, &str>]) -> (bool, Vec<String>) {
+        split_slide(pack(fields));
+        last()
+    }
+
+    #[test]
+    fn s7_a_previewer_answers_as_the_preview_does() {
+        assert_eq!(slide(&slid()), preview(&THREE));
+        let mut team = slid();
+        team[13] = Err("the number 33.33, a float");
+        assert_eq!(slide(&team).1[..2], ["split.invalid_member", "1"]);
+        team[13] = Ok("33.33");
+        team[7] = Ok("a");
+        assert_eq!(slide(&team).1[..2], ["split.duplicate_user", "1"]);
+    }
+
+    #[test]
+    fn s2_a_previewer_needs_one_percentage_per_member() {
+        let expected = "percentages: expected an array of 3 decimal strings, one per member";
+        assert_eq!(slide(&slid()[..11]).1[2], format!("{expected}, got missing"));
+        let mut two = slid()[..14].to_vec();
+        two[11] = Ok("2");
+        assert_eq!(slide(&two).1, ["json.invalid", "", &format!("{expected}, got 2")]);
+        let mut none = slid()[..12].to_vec();
+        none[11] = Err("null");
+        assert_eq!(slide(&none).1[2], format!("{expected}, got null"));
+        // A count past everything written: the percentages are missing.
+        let mut short = slid();
+        short[4] = Ok("9");
+        assert_eq!(slide(&short).1[2], expected.replace('3', "9") + ", got missing");
     }
 
     #[test]

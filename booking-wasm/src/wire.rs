@@ -206,6 +206,7 @@ impl Problem {
 }
 
 /// The fields JS wrote: each a string, or what it was instead.
+#[derive(Clone)]
 pub(crate) struct Fields<'a> {
     lengths: std::slice::Iter<'a, u32>,
     text: &'a str,
@@ -225,6 +226,13 @@ impl<'a> Fields<'a> {
             Ok(field)
         } else {
             Err(field)
+        }
+    }
+
+    /// Passes over `n` fields.
+    pub(crate) fn skip(&mut self, n: usize) {
+        for _ in 0..n.min(self.lengths.len()) {
+            let _ = self.next_text();
         }
     }
 }

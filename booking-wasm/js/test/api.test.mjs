@@ -153,6 +153,75 @@ test("S2 a split call from a getter of another's input is refused, and the outer
   assert.equal(booking.previewSplit({ total: "5.00", currency: "USD", members: three }).parts[2].amount, "1.67");
 });
 
+test("S7 a previewer reads its team once and answers each total and percentages as previewSplit does", () => {
+  const team = { currency: "usd", feeBps: 1000, members: [{ userId: "a", role: "lead" }, { userId: "b", role: "mix" }] };
+  const slider = booking.splitPreviewer(team);
+  assert.deepEqual(slider.preview("250.00", ["70", 30]),
+    { ok: true, fee: "25.00", unallocated: "0.00", amounts: ["157.50", "67.50"] });
+  // The team was read when the previewer was made.
+  team.members[1].userId = "a";
+  team.feeBps = 0;
+  for (const [total, pcts] of [["1.00", ["33.34", "66.66"]], ["0.01", ["50", "50"]], ["-10.05", ["12.5", "87.5"]]]) {
+    const whole = booking.previewSplit({ total, currency: "USD", feeBps: 1000, members: [
+      { userId: "a", role: "lead", percentage: pcts[0] }, { userId: "b", role: "mix", percentage: pcts[1] }] });
+    const slid = slider.preview(total, pcts);
+    assert.deepEqual(slid, { ok: true, fee: whole.fee, unallocated: whole.unallocated, amounts: whole.parts.map((x) => x.amount) });
+  }
+  const coarse = booking.splitPreviewer({ currency: "JPY", unit: 100, members: [{ userId: "a", role: "lead" }] });
+  assert.deepEqual(coarse.preview("1050", ["100"]), { ok: true, fee: "0", unallocated: "50", amounts: ["1000"] });
+});
+
+test("S2 a previewer reports problems in its result: the team's, the percentages', the total's", () => {
+  const slider = booking.splitPreviewer({ currency: "USD", members: [{ userId: "a", role: "lead" }, { userId: "b", role: "x" }] });
+  const error = (total, pcts) => slider.preview(total, pcts).error;
+  assert.deepEqual(error("10.00", ["50", "49.99"]), { code: "split.sum_not_100", message: "percentages sum to 99.99, not 100" });
+  assert.deepEqual(error("10.00", ["50", 49.5]), {
+    code: "split.invalid_member", member: 1,
+    message: 'member 1: percentage must be a decimal string such as "33.33" or a whole number, got the number 49.5, a float',
+  });
+  assert.equal(error("10.00", ["100"]).message,
+    "percentages: expected an array of 2 decimal strings, one per member, got 1");
+  assert.equal(error("10.00", "50,50").message,
+    "percentages: expected an array of 2 decimal strings, one per member, got a string");
+  assert.equal(error(10, ["50", "50"]).message, 'total: expected a decimal string such as "250.00", got the number 10');
+  assert.equal(error("10.001", ["50", "50"]).code, "money.too_many_decimals");
+  // The core checks the team on every preview.
+  const twice = booking.splitPreviewer({ currency: "USD", members: [{ userId: "a", role: "lead" }, { userId: "a", role: "x" }] });
+  assert.deepEqual([twice.preview("1.00", ["50", "50"]).error.code, twice.preview("1.00", ["50", "50"]).error.member],
+    ["split.duplicate_user", 1]);
+  const odd = booking.splitPreviewer({ currency: "XYZ", members: [null, { userId: 7, role: "lead" }] });
+  assert.equal(odd.preview("1.00", ["50", "50"]).error.code, "money.unknown_currency");
+  const bad = booking.splitPreviewer({ currency: "USD", members: [null, { userId: 7, role: "lead" }] });
+  assert.equal(bad.preview("1.00", ["50", "50"]).error.message, "member 0: userId must be a string, got null");
+  for (const team of [null, "team", []]) {
+    const p = booking.splitPreviewer(team).preview("1.00", ["100"]);
+    assert.equal(p.ok, false);
+    assert.equal(p.error.code, "json.invalid");
+    assert.match(p.error.message, /^splitPreviewer: expected a team \{currency, members, …\}, got /);
+  }
+  assert.equal(booking.splitPreviewer({ currency: "USD" }).preview("1.00", []).error.message,
+    "members: expected an array of {userId, role, percentage}, got missing");
+});
+
+test("S2 a previewer's team of any size and text, and a preview from a getter", () => {
+  const members = Array.from({ length: 100 }, (_, i) => ({ userId: `créatrice-${"é".repeat(200)}-${i}`, role: i ? "x" : "lead" }));
+  const slider = booking.splitPreviewer({ currency: "EUR", members });
+  const ones = Array(100).fill("1");
+  assert.deepEqual(new Set(slider.preview("1000.00", ones).amounts), new Set(["10.00"]));
+  // Percentages far longer than the buffers: they grow mid-preview.
+  const long = slider.preview("1000.00", Array(100).fill("1." + "0".repeat(5000))).error;
+  assert.deepEqual([long.code, long.member], ["split.invalid_member", 0]);
+  assert.deepEqual(slider.preview("1000.00", ones).amounts, Array(100).fill("10.00"));
+  const inner = [];
+  const pcts = ["60", "40"];
+  const spy = booking.splitPreviewer({ currency: "USD", members: [{ userId: "a", role: "lead" }, { userId: "b", role: "x" }] });
+  Object.defineProperty(pcts, 1, { get() { inner.push(spy.preview("1.00", ["50", "50"]), booking.previewSplit(null)); return "40"; } });
+  assert.deepEqual(spy.preview("1.00", pcts).amounts, ["0.60", "0.40"]);
+  assert.deepEqual(inner.map((r) => r.error.code), ["json.invalid", "json.invalid"]);
+  assert.match(inner[0].error.message, /^preview was called from a getter/);
+  assert.deepEqual(spy.preview("1.00", ["50", "50"]).amounts, ["0.50", "0.50"]);
+});
+
 test("M1 amounts and minor counts are strings, beyond 2^53 too", () => {
   const big = booking.parseMoney("92233720368547758.07 USD");
   assert.equal(big.minor, "9223372036854775807");
@@ -169,5 +238,6 @@ test("the .d.ts types every export (no any outside the raw wasm exports)", () =>
   assert.ok(exported.length >= 11, exported.join("\n"));
   for (const line of exported) assert.doesNotMatch(line, /\bany\b/, line);
   assert.match(dts, /export function previewSplit\(input: SplitInput\): SplitPreview;/);
+  assert.match(dts, /export function splitPreviewer\(team: SplitTeam\): SplitPreviewer;/);
   assert.match(dts, /export interface BookingError extends Error/);
 });
