@@ -169,13 +169,7 @@ impl Money {
         // Well-formed text with few enough decimals can only fail by being
         // too large.
         let exponent = currency.exponent() - significant.len() as u32;
-        let mut minor: Option<u64> = Some(0);
-        for part in [int, significant] {
-            for &b in part {
-                minor = minor.and_then(|m| m.checked_mul(10)).and_then(|m| m.checked_add(u64::from(b - b'0')));
-            }
-        }
-        let minor = minor.and_then(|m| m.checked_mul(10_u64.pow(exponent)));
+        let minor = digits_value(int, significant).and_then(|m| m.checked_mul(10_u64.pow(exponent)));
         let minor = match (negative, minor) {
             (true, Some(m)) => 0_i64.checked_sub_unsigned(m),
             (false, Some(m)) => i64::try_from(m).ok(),
@@ -398,6 +392,18 @@ pub(crate) fn plain_decimal(text: &[u8]) -> Option<(&[u8], &[u8])> {
     };
     let digits = |part: &[u8]| part.iter().all(u8::is_ascii_digit);
     (!int.is_empty() && digits(int) && digits(frac)).then_some((int, frac))
+}
+
+/// The digits of `int` and then of `frac` as one number (`"12"`, `"5"` →
+/// 125), or `None` past `u64::MAX`.
+pub(crate) fn digits_value(int: &[u8], frac: &[u8]) -> Option<u64> {
+    fn append(mut value: u64, digits: &[u8]) -> Option<u64> {
+        for &b in digits {
+            value = value.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+        }
+        Some(value)
+    }
+    append(append(0, int)?, frac)
 }
 
 fn invalid(input: &str) -> MoneyError {

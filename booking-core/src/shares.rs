@@ -12,7 +12,7 @@ use std::cmp::Ordering;
 
 use rust_decimal::Decimal;
 
-use crate::money::{mul_div_round_half_up, plain_decimal, Money, MoneyError};
+use crate::money::{digits_value, mul_div_round_half_up, plain_decimal, Money, MoneyError};
 use crate::split::{parse_percentage, Allocation, SplitError, LEAD_ROLE, MAX_MEMBERS, MAX_PERCENTAGE_DECIMALS};
 
 /// Members up to this many rank their remainders on the stack.
@@ -20,6 +20,17 @@ const SMALL: usize = 16;
 
 /// `10^MAX_PERCENTAGE_DECIMALS`: a share's units at the finest scale.
 const FINEST: u64 = 10_u64.pow(MAX_PERCENTAGE_DECIMALS);
+
+/// `10^i` up to [`FINEST`], without `pow`'s loop at run time.
+const POW10: [u64; MAX_PERCENTAGE_DECIMALS as usize + 1] = {
+    let mut table = [1; MAX_PERCENTAGE_DECIMALS as usize + 1];
+    let mut i = 1;
+    while i < table.len() {
+        table[i] = table[i - 1] * 10;
+        i += 1;
+    }
+    table
+};
 
 /// Shares above this stay decimals (they fail S2 anyway); below it, a
 /// share's units at the finest scale, summed over [`MAX_MEMBERS`], fit in 64
@@ -70,12 +81,7 @@ impl Share {
             return None;
         }
         // At most 11 digits: fits in a u64.
-        let mut units = 0_u64;
-        for part in [int, frac] {
-            for &b in part {
-                units = units * 10 + u64::from(b - b'0');
-            }
-        }
+        let mut units = digits_value(int, frac)?;
         let mut scale = frac.len() as u32;
         while scale > 0 && units % 10 == 0 {
             units /= 10;
@@ -101,8 +107,17 @@ impl Share {
     /// share that may pass the rules.
     fn fixed(self) -> Option<(u64, u32)> {
         match self.0 {
-            Repr::Fixed { units, scale } => Some((units * 10_u64.pow(MAX_PERCENTAGE_DECIMALS - scale), scale)),
+            Repr::Fixed { units, scale } => Some((units * POW10[(MAX_PERCENTAGE_DECIMALS - scale) as usize], scale)),
             Repr::Decimal(_) => None,
+        }
+    }
+
+    /// Units at `scale`, no finer than the share needs: a multiplication,
+    /// where reducing the finest units would be a division.
+    fn units_at(self, scale: u32) -> u64 {
+        match self.0 {
+            Repr::Fixed { units, scale: own } => units * POW10[scale.saturating_sub(own) as usize],
+            Repr::Decimal(_) => 0,
         }
     }
 }
@@ -187,7 +202,12 @@ impl SplitWeights {
         let duplicate = first_duplicate(members);
         let hundred = 100 * FINEST;
         let (mut sum, mut scale) = (0_u64, 0);
+        let (mut leads, mut lead) = (0, 0);
         for (index, m) in members.iter().enumerate() {
+            if m.role == LEAD_ROLE {
+                lead = if leads == 0 { index } else { lead };
+                leads += 1;
+            }
             if blank(m.user_id) || blank(m.role) {
                 return Err(SplitError::InvalidMember { index });
             }
@@ -207,16 +227,12 @@ impl SplitWeights {
             let sum = Decimal::new(sum as i64, MAX_PERCENTAGE_DECIMALS).normalize();
             return Err(SplitError::SumNot100 { sum });
         }
-        let leads = members.iter().filter(|m| m.role == LEAD_ROLE).count();
-        let lead = match (leads, members.iter().position(|m| m.role == LEAD_ROLE)) {
-            (1, Some(lead)) => lead,
-            _ => return Err(SplitError::LeadCount { count: leads }),
-        };
-        let factor = 10_u64.pow(MAX_PERCENTAGE_DECIMALS - scale);
-        let weights: Vec<u64> =
-            members.iter().map(|m| m.share.fixed().map_or(0, |(units, _)| units / factor)).collect();
+        if leads != 1 {
+            return Err(SplitError::LeadCount { count: leads });
+        }
+        let weights: Vec<u64> = members.iter().map(|m| m.share.units_at(scale)).collect();
         let max_weight = weights.iter().copied().max().unwrap_or(0);
-        Ok(SplitWeights { weights, total_weight: 100 * 10_u64.pow(scale), max_weight, lead })
+        Ok(SplitWeights { weights, total_weight: 100 * POW10[scale as usize], max_weight, lead })
     }
 
     /// One member with 100 %.
@@ -263,12 +279,15 @@ impl SplitWeights {
         let distributable = i128::from(total.minor()) - i128::from(fee.minor());
         let sign = distributable.signum();
         let unit = i128::from(unit);
+        // No 128-bit multiplication or division for the usual unit of one
+        // (they are library calls on 32-bit targets such as wasm); `%`
+        // keeps the sign of the amount.
         let (units, leftover) = if unit == 1 {
-            (distributable.unsigned_abs(), 0) // skips a 128-bit division
+            (distributable.unsigned_abs(), 0)
         } else {
-            (distributable.unsigned_abs() / unit.unsigned_abs(), (distributable.abs() % unit) * sign)
+            (distributable.unsigned_abs() / unit.unsigned_abs(), distributable % unit)
         };
-        let step = unit * sign;
+        let step = if sign < 0 { -unit } else { unit };
         let n = self.weights.len();
         let mut parts = Vec::with_capacity(n);
         let mut scratch = [(0u64, 0usize); SMALL];
@@ -327,7 +346,8 @@ impl SplitWeights {
         for (i, &w) in self.weights.iter().enumerate() {
             let (f, r) = if fast {
                 let exact = amount as u64 * w;
-                (u128::from(exact / self.total_weight), exact % self.total_weight)
+                let f = exact / self.total_weight;
+                (u128::from(f), exact - f * self.total_weight)
             } else {
                 let exact = amount * u128::from(w);
                 let total = u128::from(self.total_weight);
