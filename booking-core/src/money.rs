@@ -397,9 +397,16 @@ pub(crate) fn plain_decimal(text: &[u8]) -> Option<(&[u8], &[u8])> {
 /// The digits of `int` and then of `frac` as one number (`"12"`, `"5"` →
 /// 125), or `None` past `u64::MAX`.
 pub(crate) fn digits_value(int: &[u8], frac: &[u8]) -> Option<u64> {
+    // Below this, `value × 10 + 9` fits: no checked multiplication, which
+    // is a 128-bit one on 32-bit targets such as wasm.
+    const SAFE: u64 = (u64::MAX - 9) / 10;
     fn append(mut value: u64, digits: &[u8]) -> Option<u64> {
         for &b in digits {
-            value = value.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+            let digit = u64::from(b - b'0');
+            value = match value {
+                0..SAFE => value * 10 + digit,
+                _ => value.checked_mul(10)?.checked_add(digit)?,
+            };
         }
         Some(value)
     }
@@ -515,6 +522,10 @@ mod tests {
     fn m3_overflow_and_mismatch_are_errors() {
         assert_eq!(Money::parse("92233720368547758.08 USD").unwrap_err().code(), "money.overflow");
         assert_eq!(Money::parse("99999999999999999999999999999999 JPY").unwrap_err().code(), "money.overflow");
+        // Digits past u64::MAX by one, and many leading zeros that are not.
+        assert_eq!(digits_value(b"1844674407370955161", b"6"), None);
+        assert_eq!(digits_value(b"1844674407370955161", b"5"), Some(u64::MAX));
+        assert_eq!(Money::parse("00000000000000000000000000012.34 USD").unwrap(), usd(1234));
         assert_eq!(usd(i64::MAX).checked_add(usd(1)).unwrap_err(), MoneyError::Overflow);
         assert_eq!(usd(i64::MIN).checked_sub(usd(1)).unwrap_err(), MoneyError::Overflow);
         let err = usd(1).checked_add(Money::zero(Currency::EUR)).unwrap_err();
