@@ -1,4 +1,5 @@
-// previewSplit and validateSplit: the JS half of src/wire.rs.
+// previewSplit, validateSplit and splitPreviewer: the JS half of
+// split/src/wire.rs, over the split module (booking_split.wasm).
 //
 // A slider fires often, so these write their input straight into buffers
 // in wasm memory and make one call with a plain number: no JSON, no JS
@@ -23,17 +24,21 @@
 // scripts/build.sh wraps this file into the package's entry, as an ES
 // module for the browser and a CommonJS module for Node.
 
-/** previewSplit, validateSplit and splitPreviewer over `glue`, wasm-bindgen's module. */
-function splitApi(glue) {
+/**
+ * previewSplit, validateSplit and splitPreviewer over the split module's
+ * exports, which `load()` returns (or throws for, before they are loaded).
+ */
+function splitApi(load) {
   const NOT_TEXT = 0x80000000;
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
   const fromCharCode = String.fromCharCode;
 
+  let wasm = null; // the split module's exports
   let memory = null;
   let bytes = new Uint8Array(0);
   let words = null;
-  let header = 0; // the wire's header (src/wire.rs), in words
+  let header = 0; // the wire's header (split/src/wire.rs), in words
 
   // While packing: the end of the text's buffer, and of the lengths' (in
   // words).
@@ -62,8 +67,11 @@ function splitApi(glue) {
 
   // Asks the wasm side for room for `text` bytes and `fields` fields.
   function room(text, fields) {
-    if (memory === null) memory = glue.__wireMemory();
-    header = glue.__wireRoom(text, fields) >>> 2;
+    if (wasm === null) {
+      wasm = load();
+      memory = wasm.memory;
+    }
+    header = wasm.wire_room(text, fields) >>> 2;
     views();
   }
 
@@ -243,7 +251,7 @@ function splitApi(glue) {
   function preview(input) {
     if (!isRecord(input)) return { ok: false, error: shape(`split: expected {total, currency, …}, got ${describe(input)}`) };
     pack(putSplit, input);
-    glue.__splitPreview(4 + itemFields(input.members, 3));
+    wasm.split_preview(4 + itemFields(input.members, 3));
     views();
     if (words[header + 4] !== 0) return { ok: false, error: problem() };
     answer();
@@ -270,7 +278,7 @@ function splitApi(glue) {
     busy = true;
     try {
       pack(putMembers, members);
-      glue.__splitValidate(itemFields(members, 3));
+      wasm.split_validate(itemFields(members, 3));
       views();
       return words[header + 4] !== 0 ? problem() : undefined;
     } finally {
@@ -326,7 +334,7 @@ function splitApi(glue) {
         teamLengths = words.slice(kBegin, kBegin + 3 + itemFields(given.members, 2));
       }
       pack(putSlide, total, shares);
-      glue.__splitSlide(1 + teamLengths.length + itemFields(shares, 1));
+      wasm.split_slide(1 + teamLengths.length + itemFields(shares, 1));
       views();
       if (words[header + 4] !== 0) return { ok: false, error: problem() };
       answer();

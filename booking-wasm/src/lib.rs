@@ -16,8 +16,9 @@
 //!   result, since a slider fires often and a thrown `Error` costs
 //!   microseconds of stack capture. These are JS (`entry/split.js`, which
 //!   `scripts/build.sh` makes the package's entry around wasm-bindgen's
-//!   module): they write their input straight into wasm memory and make
-//!   one call (`wire.rs`);
+//!   module) over a second, speed-optimized wasm module of their own
+//!   (`split/`, the crate `booking-split-wasm`): they write their input
+//!   straight into its memory and make one call;
 //! - the TypeScript declarations below describe every shape.
 //!
 //! The exports need a JS engine, so their tests run in one:
@@ -30,8 +31,6 @@ use wasm_bindgen::prelude::*;
 mod booking;
 mod js;
 mod money;
-mod split;
-mod wire;
 
 pub use booking::{
     allowed_actions, cancellation_refund, create_booking, handle_command, policy_preset, refund_quote, tally_votes,

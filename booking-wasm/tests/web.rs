@@ -3,7 +3,7 @@
 //! values with strings for money, and refusals are real `Error`s with
 //! `name` and `code`. The split preview is JS in front of the wire
 //! (`entry/split.js`): `js/test/` drives it in Node and, through the demo
-//! page, in headless Chromium; `src/split.rs` tests the wire's Rust half.
+//! page, in headless Chromium; `split/src/split.rs` tests the wire's Rust half.
 #![cfg(target_arch = "wasm32")]
 
 use booking_wasm::*;

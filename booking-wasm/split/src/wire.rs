@@ -1,26 +1,21 @@
 //! The live split preview's crossing (the Rust half of `entry/split.js`).
 //!
-//! A slider fires often, so the package's `previewSplit` and
-//! `validateSplit` are JS functions that write their input straight into
-//! buffers in wasm memory and then make one call with plain numbers: no
-//! JSON, no JS object handed across, no call back out to JS, and the
-//! buffers are reused from call to call. JS writes each field's UTF-8 text
-//! one after another, and its length into a second buffer; a field that
-//! was not a string is written as a description of what it was, its
-//! length marked with [`NOT_TEXT`]. The answer goes back as text cut by
-//! a byte of length per field (see [`Answer`]).
+//! A slider fires often, so the package's `previewSplit`, `validateSplit`
+//! and `splitPreviewer` are JS functions that write their input straight
+//! into buffers in this module's memory and then make one call with plain
+//! numbers: no JSON, no JS object handed across, no call back out to JS,
+//! and the buffers are reused from call to call. JS writes each field's
+//! UTF-8 text one after another, and its length into a second buffer; a
+//! field that was not a string is written as a description of what it
+//! was, its length marked with [`NOT_TEXT`]. The answer goes back as text
+//! cut by a byte of length per field (see [`Answer`]).
 //!
 //! JS handles shapes only; every rule (what a percentage may look like,
 //! sums, leads, rounding) and all formatting is the core's.
-//!
-//! The small per-field helpers here and in `split.rs` are `#[inline]`: the
-//! wasm build optimizes for size, and left alone it called each of them
-//! once per field.
 
 use std::cell::RefCell;
 
 use booking_core::{Coded, Money, SplitError};
-use wasm_bindgen::prelude::*;
 
 /// Marks a field's length: the field was not a string, and its text says
 /// what it was (`"missing"`, `"the number 1.5, a float"`).
@@ -75,8 +70,8 @@ thread_local! {
 /// Makes room for at least `text` bytes and `fields` fields of input and
 /// returns the [`Header`]'s address. JS calls it once, and again when a
 /// value does not fit.
-#[wasm_bindgen(js_name = __wireRoom, skip_typescript)]
-pub fn wire_room(text: usize, fields: usize) -> *const u32 {
+#[no_mangle]
+pub extern "C" fn wire_room(text: usize, fields: usize) -> *const u32 {
     WIRE.with_borrow_mut(|w| {
         if w.text.len() < text {
             w.text.resize(text, 0);
@@ -86,12 +81,6 @@ pub fn wire_room(text: usize, fields: usize) -> *const u32 {
         }
         w.header()
     })
-}
-
-/// The wasm memory, for JS to write into.
-#[wasm_bindgen(js_name = __wireMemory, skip_typescript)]
-pub fn wire_memory() -> JsValue {
-    wasm_bindgen::memory()
 }
 
 /// Runs `f` over the first `fields` fields JS wrote and returns the

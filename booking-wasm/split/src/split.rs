@@ -5,7 +5,6 @@
 //! the core's `SplitWeights`.
 
 use booking_core::{Currency, MemberShare, Money, Share, SplitWeights};
-use wasm_bindgen::prelude::*;
 
 use crate::wire::{answer, Answer, Fields, Problem};
 
@@ -113,8 +112,8 @@ fn allocate(head: &Head, members: &[MemberShare], out: &mut Answer) -> Result<()
 /// `fee, unallocated, total, currency, part…`, each member's exact part in
 /// member order (SPEC S2–S8), or the problem. Returns the wire's header;
 /// the package's `previewSplit` (`entry/split.js`) is the JS face of it.
-#[wasm_bindgen(js_name = __splitPreview, skip_typescript)]
-pub fn split_preview(fields: usize) -> *const u32 {
+#[no_mangle]
+pub extern "C" fn split_preview(fields: usize) -> *const u32 {
     answer(fields, |fields, out| allocate(&head(fields)?, &members(fields, false)?, out))
 }
 
@@ -123,16 +122,16 @@ pub fn split_preview(fields: usize) -> *const u32 {
 /// percentage × count`. Answers as [`split_preview`] does. The package's
 /// `splitPreviewer` (`entry/split.js`) is its JS face: the team's fields
 /// are encoded once, and only the total and percentages change.
-#[wasm_bindgen(js_name = __splitSlide, skip_typescript)]
-pub fn split_slide(fields: usize) -> *const u32 {
+#[no_mangle]
+pub extern "C" fn split_slide(fields: usize) -> *const u32 {
     answer(fields, |fields, out| allocate(&head(fields)?, &members(fields, true)?, out))
 }
 
 /// Checks the team JS wrote in `fields` fields, `count, (userId, role,
 /// percentage) × count` (SPEC S1, S2): answers nothing when the split is
 /// valid, else the problem. The package's `validateSplit` is its JS face.
-#[wasm_bindgen(js_name = __splitValidate, skip_typescript)]
-pub fn split_validate(fields: usize) -> *const u32 {
+#[no_mangle]
+pub extern "C" fn split_validate(fields: usize) -> *const u32 {
     answer(fields, |fields, _| SplitWeights::new(&members(fields, false)?).map(drop).map_err(|e| Problem::split(&e)))
 }
 
