@@ -4,6 +4,7 @@
 // file), at once; initSync() takes both as bytes or compiled modules.
 
 let split = null;
+let loading = null; // the split module's instantiation, while init() runs
 
 // The split module's exports, for splitApi.
 function splitExports() {
@@ -17,8 +18,9 @@ async function instantiate(source) {
     source = await fetch(source);
   }
   if (typeof Response === "function" && source instanceof Response) {
-    if (typeof WebAssembly.instantiateStreaming === "function" &&
-        source.headers.get("Content-Type") === "application/wasm") {
+    if (!source.ok) throw new Error(`booking-wasm: could not load the split module from ${source.url || "its response"}: HTTP ${source.status}`);
+    const type = source.headers.get("Content-Type") ?? "";
+    if (typeof WebAssembly.instantiateStreaming === "function" && type.startsWith("application/wasm")) {
       return (await WebAssembly.instantiateStreaming(source)).instance.exports;
     }
     source = await source.arrayBuffer();
@@ -33,16 +35,16 @@ const plain = (options) => options !== undefined && options !== null && Object.g
 
 export default async function init(options) {
   const given = plain(options) ? options : { module_or_path: options };
-  const [out, exports] = await Promise.all([
-    initGlue({ module_or_path: given.module_or_path }),
-    split ?? instantiate(given.split ?? new URL("booking_split.wasm", import.meta.url)),
-  ]);
+  loading ??= instantiate(given.split ?? new URL("booking_split.wasm", import.meta.url)).finally(() => {
+    loading = null;
+  });
+  const [out, exports] = await Promise.all([initGlue({ module_or_path: given.module_or_path }), split ?? loading]);
   split = exports;
   return out;
 }
 
 export function initSync(options) {
-  if (!plain(options) || options.split === undefined) {
+  if (!plain(options) || options.module === undefined || options.split === undefined) {
     throw new Error("booking-wasm: initSync needs {module, split}: wasm-bindgen's module and booking_split.wasm");
   }
   const out = initGlueSync({ module: options.module });

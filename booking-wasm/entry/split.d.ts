@@ -2,8 +2,9 @@ import type { SplitInput, SplitMemberInput, SplitPreview, SplitProblem } from ".
 
 /**
  * Previews a split: the platform fee, then each member's exact part as a
- * decimal string, in member order (SPEC S2–S8). Never throws: an invalid
- * split comes back as `{ok: false, error: {code, message, member?}}`.
+ * decimal string, in member order (SPEC S2–S8). Never throws once the
+ * package is loaded: an invalid split comes back as
+ * `{ok: false, error: {code, message, member?}}`.
  *
  * ```js
  * previewSplit({total: "1.00", currency: "USD", members: [
@@ -17,7 +18,8 @@ export function previewSplit(input: SplitInput): SplitPreview;
 
 /**
  * Checks a team's members (SPEC S1, S2): `undefined` when the split is
- * valid, else its first problem `{code, message, member?}`. Never throws.
+ * valid, else its first problem `{code, message, member?}`. Never throws
+ * once the package is loaded.
  */
 export function validateSplit(members: SplitMemberInput[]): SplitProblem | undefined;
 
@@ -46,10 +48,13 @@ export interface SplitPreviewer {
 /**
  * A previewer for one team, for sliders: the team (currency, feeBps, unit,
  * each member's userId and role) is read once, now, and each preview sends
- * only the total and the percentages and answers only the amounts. The
- * core still checks the whole team on every preview, with the problems
- * previewSplit gives. Never throws: a team that is not an object comes
- * back as a problem from every preview.
+ * only the total and the percentages and answers only the fee, the
+ * unallocated rest and the amounts. The core still checks the whole team
+ * on every preview, with the problems previewSplit gives, in member order
+ * (a count of percentages that does not match the members is reported at
+ * the first member's percentage). Never throws once the package is
+ * loaded: a team that is not an object comes back as a problem from every
+ * preview.
  *
  * ```js
  * const slider = splitPreviewer({currency: "USD", feeBps: 1000, members: [

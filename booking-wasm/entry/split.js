@@ -3,8 +3,8 @@
 //
 // A slider fires often, so these write their input straight into buffers
 // in wasm memory and make one call with a plain number: no JSON, no JS
-// object handed to wasm, no call from wasm back out to JS, nothing
-// allocated in wasm per call. Each field's UTF-8 text goes one after
+// object handed to wasm, no call from wasm back out to JS, and buffers
+// reused from call to call. Each field's UTF-8 text goes one after
 // another, and its length into a second buffer; a value that is not a
 // string (or, where the core reads JSON integers too, a safe integer) is
 // written as what it was, its length marked, so the core's side can say
@@ -292,7 +292,9 @@ function splitApi(load) {
    * `preview(total, percentages)` sends only the total and the
    * percentages and answers only the fee, what is left unallocated and the
    * amounts, in member order. The core still checks the whole team on
-   * every preview, with the problems previewSplit gives. Never throws.
+   * every preview, with the problems previewSplit gives, in member order
+   * (a count of percentages that does not match the members is reported
+   * at the first member's percentage). Never throws.
    */
   function splitPreviewer(team) {
     // The team's values now, so that a getter runs here and never while

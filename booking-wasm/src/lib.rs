@@ -1,7 +1,8 @@
-//! `booking-core` for the browser and Node, through wasm-bindgen: live split
-//! previews, split validation, refund quotes, release-vote tallies, the
-//! actions a viewer may take, money parsing and formatting, and the pure
-//! booking lifecycle.
+//! `booking-core` for the browser and Node, through wasm-bindgen: refund
+//! quotes, release-vote tallies, the actions a viewer may take, money
+//! parsing and formatting, and the pure booking lifecycle. The package's
+//! live split previews and split validation are the split module's
+//! (`split/`), behind the same entry.
 //!
 //! It adds no rules of its own: every answer is the core's. What it adds
 //! is the JS shape:

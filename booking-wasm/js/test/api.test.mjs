@@ -200,7 +200,11 @@ test("S2 a previewer reports problems in its result: the team's, the percentages
     assert.match(p.error.message, /^splitPreviewer: expected a team \{currency, members, …\}, got /);
   }
   assert.equal(booking.splitPreviewer({ currency: "USD" }).preview("1.00", []).error.message,
-    "members: expected an array of {userId, role, percentage}, got missing");
+    "members: expected an array of {userId, role}, got missing");
+  // In member order, as previewSplit: member 0's id before the count of
+  // percentages, which comes before member 0's percentage.
+  const first = booking.splitPreviewer({ currency: "USD", members: [null, { userId: "b", role: "lead" }] });
+  assert.equal(first.preview("1.00", []).error.message, "member 0: userId must be a string, got null");
 });
 
 test("S2 a previewer's team of any size and text, and a preview from a getter", () => {
@@ -231,7 +235,7 @@ test("M1 amounts and minor counts are strings, beyond 2^53 too", () => {
   assert.deepEqual(p.parts.map((x) => x.amount), ["46116860184273879.04", "46116860184273879.03"]);
 });
 
-test("the .d.ts types every export (no any outside the raw wasm exports)", () => {
+test("the .d.ts types every export, no any", () => {
   const read = (name) => readFileSync(new URL(`../../pkg/node/${name}.d.ts`, import.meta.url), "utf8");
   const dts = read("booking_wasm") + read("booking_wasm_glue");
   const exported = dts.split("\n").filter((l) => l.startsWith("export function"));
@@ -240,4 +244,8 @@ test("the .d.ts types every export (no any outside the raw wasm exports)", () =>
   assert.match(dts, /export function previewSplit\(input: SplitInput\): SplitPreview;/);
   assert.match(dts, /export function splitPreviewer\(team: SplitTeam\): SplitPreviewer;/);
   assert.match(dts, /export interface BookingError extends Error/);
+  const web = readFileSync(new URL("../../pkg/web/booking_wasm.d.ts", import.meta.url), "utf8");
+  assert.match(web, /export default function init\(/);
+  assert.match(web, /export function initSync\(options: \{ module: SyncInitInput; split: SyncInitInput \}\): InitOutput;/);
+  assert.doesNotMatch(web, /\bany\b/);
 });

@@ -9,7 +9,6 @@ use booking_core::{Currency, MemberShare, Money, Share, SplitWeights};
 use crate::wire::{answer, Answer, Fields, Problem};
 
 /// A count of array items JS wrote.
-#[inline]
 fn count(field: Result<&str, &str>, what: &str) -> Result<usize, Problem> {
     match field {
         Ok(n) => n.parse().map_err(|_| Problem::input(what, n)),
@@ -18,13 +17,11 @@ fn count(field: Result<&str, &str>, what: &str) -> Result<usize, Problem> {
 }
 
 /// Member `index`'s `name` field, which must have been a string.
-#[inline]
 fn string<'a>(index: usize, field: Result<&'a str, &str>, name: &str) -> Result<&'a str, Problem> {
     field.map_err(|was| Problem::member(index, format!("{name} must be a string, got {was}")))
 }
 
 /// Member `index`'s percentage.
-#[inline]
 fn share(index: usize, field: Result<&str, &str>) -> Result<Share, Problem> {
     let pct = field.map_err(|was| {
         Problem::member(
@@ -37,17 +34,27 @@ fn share(index: usize, field: Result<&str, &str>) -> Result<Share, Problem> {
 
 /// Reads `count, (userId, role, percentage) × count`; or, for a previewer
 /// (`shares_apart`), `count, (userId, role) × count, count, percentage ×
-/// count`.
+/// count`. Problems come in member order either way: a previewer's count
+/// of percentages that does not match is reported where the first
+/// percentage is read.
 fn members<'a>(fields: &mut Fields<'a>, shares_apart: bool) -> Result<Vec<MemberShare<'a>>, Problem> {
-    let count = count(fields.next_text(), "members: expected an array of {userId, role, percentage}")?;
-    let mut shares = match shares_apart {
-        true => Some(percentages(fields, count)?),
-        false => None,
+    let what = match shares_apart {
+        true => "members: expected an array of {userId, role}",
+        false => "members: expected an array of {userId, role, percentage}",
+    };
+    let count = count(fields.next_text(), what)?;
+    let (mut shares, mut mismatch) = match shares_apart.then(|| percentages(fields, count)) {
+        Some(Ok(shares)) => (Some(shares), None),
+        Some(Err(problem)) => (None, Some(problem)),
+        None => (None, None),
     };
     let mut out = Vec::with_capacity(count.min(booking_core::MAX_MEMBERS + 1));
     for i in 0..count {
         let user_id = string(i, fields.next_text(), "userId")?;
         let role = string(i, fields.next_text(), "role")?;
+        if let Some(problem) = mismatch.take() {
+            return Err(problem);
+        }
         let pct = shares.as_mut().unwrap_or(&mut *fields).next_text();
         out.push(MemberShare { user_id, role, share: share(i, pct)? });
     }
@@ -249,6 +256,10 @@ mod tests {
         let mut none = slid()[..12].to_vec();
         none[11] = Err("null");
         assert_eq!(slide(&none).1[2], format!("{expected}, got null"));
+        // Member 0's id and role come first, as in previewSplit.
+        let mut first = two.clone();
+        first[5] = Err("null");
+        assert_eq!(slide(&first).1[2], "member 0: userId must be a string, got null");
         // A count past everything written: the percentages are missing.
         let mut short = slid();
         short[4] = Ok("9");

@@ -121,13 +121,11 @@ impl Answer {
     }
 
     /// Ends the current field.
-    #[inline]
     fn end(&mut self, start: usize) {
         self.lengths.push(u8::try_from(self.text.len() - start).unwrap_or(u8::MAX));
     }
 
     /// Adds a short field.
-    #[inline]
     pub(crate) fn field(&mut self, text: &str) {
         let start = self.text.len();
         self.text.push_str(text);
@@ -135,7 +133,6 @@ impl Answer {
     }
 
     /// Adds an amount as a field.
-    #[inline]
     pub(crate) fn amount(&mut self, money: &Money) {
         let start = self.text.len();
         // Writing to a String cannot fail.
@@ -204,7 +201,6 @@ pub(crate) struct Fields<'a> {
 impl<'a> Fields<'a> {
     /// The next field: `Ok` with a string's text, `Err` with what a value
     /// that was not a string was (`"missing"` past the end).
-    #[inline]
     pub(crate) fn next_text(&mut self) -> Result<&'a str, &'a str> {
         let Some(&n) = self.lengths.next() else { return Err("missing") };
         let Some((field, rest)) = self.text.split_at_checked((n & !NOT_TEXT) as usize) else {
