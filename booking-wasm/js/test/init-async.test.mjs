@@ -4,16 +4,7 @@
 // file in its own process, so there the glue starts unloaded too.)
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-
-const pkg = new URL("../../pkg/web/", import.meta.url);
-const bytes = (name) => readFileSync(new URL(name, pkg));
-const three = [
-  { userId: "a", role: "lead", percentage: "33.33" },
-  { userId: "b", role: "mix", percentage: "33.33" },
-  { userId: "c", role: "vocals", percentage: "33.34" },
-];
-const amounts = (web) => web.previewSplit({ total: "1.00", currency: "USD", members: three }).parts.map((p) => p.amount);
+import { amounts, bytes, pkg, three } from "./web-pkg.mjs";
 
 test("init loads both modules from the sources it is given", async () => {
   const web = await import(new URL("booking_wasm.js", pkg));
