@@ -9,6 +9,7 @@ use booking_core::{Currency, MemberShare, Money, Share, SplitWeights};
 use crate::wire::{answer, Answer, Fields, Problem};
 
 /// A count of array items JS wrote.
+#[inline]
 fn count(field: Result<&str, &str>, what: &str) -> Result<usize, Problem> {
     match field {
         Ok(n) => n.parse().map_err(|_| Problem::input(what, n)),
@@ -17,11 +18,13 @@ fn count(field: Result<&str, &str>, what: &str) -> Result<usize, Problem> {
 }
 
 /// Member `index`'s `name` field, which must have been a string.
+#[inline]
 fn string<'a>(index: usize, field: Result<&'a str, &str>, name: &str) -> Result<&'a str, Problem> {
     field.map_err(|was| Problem::member(index, format!("{name} must be a string, got {was}")))
 }
 
 /// Member `index`'s percentage.
+#[inline]
 fn share(index: usize, field: Result<&str, &str>) -> Result<Share, Problem> {
     let pct = field.map_err(|was| {
         Problem::member(
@@ -43,18 +46,25 @@ fn members<'a>(fields: &mut Fields<'a>, shares_apart: bool) -> Result<Vec<Member
         false => "members: expected an array of {userId, role, percentage}",
     };
     let count = count(fields.next_text(), what)?;
-    let (mut shares, mut mismatch) = match shares_apart.then(|| percentages(fields, count)) {
-        Some(Ok(shares)) => (Some(shares), None),
-        Some(Err(problem)) => (None, Some(problem)),
-        None => (None, None),
-    };
+    let mut shares = None;
+    if shares_apart {
+        match percentages(fields, count) {
+            Ok(cursor) => shares = Some(cursor),
+            Err(problem) => {
+                // Member 0's id and role come first, as in previewSplit.
+                let mut first = fields.clone();
+                if count > 0 {
+                    string(0, first.next_text(), "userId")?;
+                    string(0, first.next_text(), "role")?;
+                }
+                return Err(problem);
+            }
+        }
+    }
     let mut out = Vec::with_capacity(count.min(booking_core::MAX_MEMBERS + 1));
     for i in 0..count {
         let user_id = string(i, fields.next_text(), "userId")?;
         let role = string(i, fields.next_text(), "role")?;
-        if let Some(problem) = mismatch.take() {
-            return Err(problem);
-        }
         let pct = shares.as_mut().unwrap_or(&mut *fields).next_text();
         out.push(MemberShare { user_id, role, share: share(i, pct)? });
     }
