@@ -50,15 +50,15 @@ fn members<'a>(fields: &mut Fields<'a>, shares_apart: bool) -> Result<Vec<Member
     if shares_apart {
         match percentages(fields, count) {
             Ok(cursor) => shares = Some(cursor),
-            Err(problem) => {
-                // Member 0's id and role come first, as in previewSplit.
+            // Member 0's id and role come first, as in previewSplit; with
+            // no members, the core's count of them does.
+            Err(problem) if count > 0 => {
                 let mut first = fields.clone();
-                if count > 0 {
-                    string(0, first.next_text(), "userId")?;
-                    string(0, first.next_text(), "role")?;
-                }
+                string(0, first.next_text(), "userId")?;
+                string(0, first.next_text(), "role")?;
                 return Err(problem);
             }
+            Err(_) => {}
         }
     }
     let mut out = Vec::with_capacity(count.min(booking_core::MAX_MEMBERS + 1));
@@ -270,6 +270,14 @@ mod tests {
         let mut first = two.clone();
         first[5] = Err("null");
         assert_eq!(slide(&first).1[2], "member 0: userId must be a string, got null");
+        // No members: that is the problem, whatever the percentages.
+        let mut empty = slid()[..5].to_vec();
+        empty[4] = Ok("0");
+        let (whole, mut slid_empty) = (preview(&empty).1, empty.clone());
+        slid_empty.push(Ok("1"));
+        slid_empty.push(Ok("100"));
+        assert_eq!(slide(&slid_empty).1, whole);
+        assert_eq!(whole[0], "split.member_count");
         // A count past everything written: the percentages are missing.
         let mut short = slid();
         short[4] = Ok("9");
