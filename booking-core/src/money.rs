@@ -382,8 +382,7 @@ impl Money {
 
 /// `ddd` or `ddd.ddd` (digits on both sides of the point), cut into its
 /// integer and fraction digits: the shape amounts and percentages are
-/// written in. Plain loops, no iterator adapters: the wasm build optimizes
-/// for size and would call an adapter's `next` once per byte.
+/// written in.
 pub(crate) fn plain_decimal(text: &[u8]) -> Option<(&[u8], &[u8])> {
     let (int, frac) = match text.iter().position(|&b| b == b'.') {
         Some(at) if at + 1 < text.len() => (&text[..at], &text[at + 1..]),

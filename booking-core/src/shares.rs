@@ -18,9 +18,6 @@ use crate::split::{parse_percentage, Allocation, SplitError, LEAD_ROLE, MAX_MEMB
 /// Members up to this many rank their remainders on the stack.
 const SMALL: usize = 16;
 
-/// `10^MAX_PERCENTAGE_DECIMALS`: a share's units at the finest scale.
-const FINEST: u64 = 10_u64.pow(MAX_PERCENTAGE_DECIMALS);
-
 /// `10^i` up to [`FINEST`], without `pow`'s loop at run time.
 const POW10: [u64; MAX_PERCENTAGE_DECIMALS as usize + 1] = {
     let mut table = [1; MAX_PERCENTAGE_DECIMALS as usize + 1];
@@ -31,6 +28,9 @@ const POW10: [u64; MAX_PERCENTAGE_DECIMALS as usize + 1] = {
     }
     table
 };
+
+/// `10^MAX_PERCENTAGE_DECIMALS`: a share's units at the finest scale.
+const FINEST: u64 = POW10[MAX_PERCENTAGE_DECIMALS as usize];
 
 /// Shares above this stay decimals (they fail S2 anyway); below it, a
 /// share's units at the finest scale, summed over [`MAX_MEMBERS`], fit in 64
@@ -205,7 +205,9 @@ impl SplitWeights {
         let (mut leads, mut lead) = (0, 0);
         for (index, m) in members.iter().enumerate() {
             if m.role == LEAD_ROLE {
-                lead = if leads == 0 { index } else { lead };
+                if leads == 0 {
+                    lead = index;
+                }
                 leads += 1;
             }
             if blank(m.user_id) || blank(m.role) {
