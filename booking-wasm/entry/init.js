@@ -35,9 +35,11 @@ const plain = (options) => options !== undefined && options !== null && Object.g
 
 export default async function init(options) {
   const given = plain(options) ? options : { module_or_path: options };
-  loading ??= instantiate(given.split ?? new URL("booking_split.wasm", import.meta.url)).finally(() => {
-    loading = null;
-  });
+  if (split === null) {
+    loading ??= instantiate(given.split ?? new URL("booking_split.wasm", import.meta.url)).finally(() => {
+      loading = null;
+    });
+  }
   const [out, exports] = await Promise.all([initGlue({ module_or_path: given.module_or_path }), split ?? loading]);
   split = exports;
   return out;

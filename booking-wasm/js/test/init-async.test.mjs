@@ -19,6 +19,10 @@ test("init loads both modules from the sources it is given", async () => {
     web.default({ module_or_path: bytes("booking_wasm_glue_bg.wasm"), split: bytes("booking_split.wasm") })));
   assert.deepEqual(amounts(web), ["0.33", "0.33", "0.34"]);
   assert.equal(web.formatMoney("1999", "USD"), "19.99 USD");
+  // Once loaded, init loads the split module no more: a source that
+  // would fail is never read.
+  await web.default({ split: new Response("no", { status: 404 }) });
+  assert.deepEqual(amounts(web), ["0.33", "0.33", "0.34"]);
   const slider = web.splitPreviewer({ currency: "USD", members: three });
   assert.deepEqual(slider.preview("1.00", ["50", "25", "25"]).amounts, ["0.50", "0.25", "0.25"]);
 });
