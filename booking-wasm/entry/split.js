@@ -35,7 +35,6 @@ function splitApi(load) {
   const fromCharCode = String.fromCharCode;
 
   let wasm = null; // the split module's exports
-  let memory = null;
   let bytes = new Uint8Array(0);
   let words = null;
   let header = 0; // the wire's header (split/src/wire.rs), in words
@@ -60,17 +59,14 @@ function splitApi(load) {
   // A grown memory detaches the views' buffer, leaving them empty.
   function views() {
     if (bytes.length === 0) {
-      bytes = new Uint8Array(memory.buffer);
-      words = new Uint32Array(memory.buffer);
+      bytes = new Uint8Array(wasm.memory.buffer);
+      words = new Uint32Array(wasm.memory.buffer);
     }
   }
 
   // Asks the wasm side for room for `text` bytes and `fields` fields.
   function room(text, fields) {
-    if (wasm === null) {
-      wasm = load();
-      memory = wasm.memory;
-    }
+    if (wasm === null) wasm = load();
     header = wasm.wire_room(text, fields) >>> 2;
     views();
   }
@@ -171,7 +167,7 @@ function splitApi(load) {
   // Writes `value` (and `more`) with `write`, growing the buffers until
   // it fits; returns the byte after the last written.
   function pack(write, value, more) {
-    if (memory === null) room(1024, 64);
+    if (wasm === null) room(1024, 64);
     for (;;) {
       views();
       const p = (begin = words[header]);
@@ -223,14 +219,24 @@ function splitApi(load) {
 
   // The problem in the answer: {code, message, member?}.
   function problem() {
-    const at = words[header + 5];
-    const lengths = words[header + 7];
-    const text = decoder.decode(bytes.subarray(at, at + words[header + 6]));
-    const code = bytes[lengths];
-    const index = bytes[lengths + 1];
-    const out = { code: text.substring(0, code), message: text.substring(code + index) };
-    if (index !== 0) out.member = +text.substring(code, code + index);
+    answer();
+    const code = field();
+    const index = field();
+    // The message, the rest, is the one field that may not be ASCII.
+    const out = { code, message: decoder.decode(bytes.subarray(at, words[header + 5] + words[header + 6])) };
+    if (index !== "") out.member = +index;
     return out;
+  }
+
+  // Runs `run(a, b)` as the one split call reading or writing the shared
+  // buffers; callers refuse first when `busy` (a getter calling back in).
+  function exclusive(run, a, b) {
+    busy = true;
+    try {
+      return run(a, b);
+    } finally {
+      busy = false;
+    }
   }
 
   /**
@@ -240,12 +246,7 @@ function splitApi(load) {
    */
   function previewSplit(input) {
     if (busy) return { ok: false, error: nested("previewSplit") };
-    busy = true;
-    try {
-      return preview(input);
-    } finally {
-      busy = false;
-    }
+    return exclusive(preview, input);
   }
 
   function preview(input) {
@@ -275,15 +276,14 @@ function splitApi(load) {
    */
   function validateSplit(members) {
     if (busy) return nested("validateSplit");
-    busy = true;
-    try {
-      pack(putMembers, members);
-      wasm.split_validate(itemFields(members, 3));
-      views();
-      return words[header + 4] !== 0 ? problem() : undefined;
-    } finally {
-      busy = false;
-    }
+    return exclusive(validate, members);
+  }
+
+  function validate(members) {
+    pack(putMembers, members);
+    wasm.split_validate(itemFields(members, 3));
+    views();
+    return words[header + 4] !== 0 ? problem() : undefined;
   }
 
   /**
@@ -354,12 +354,7 @@ function splitApi(load) {
       preview(total, percentages) {
         if (refused) return { ok: false, error: shape(refused) };
         if (busy) return { ok: false, error: nested("preview") };
-        busy = true;
-        try {
-          return slide(total, percentages);
-        } finally {
-          busy = false;
-        }
+        return exclusive(slide, total, percentages);
       },
     };
   }

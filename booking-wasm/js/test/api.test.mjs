@@ -5,6 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { booking } from "./load.mjs";
+import { three } from "./web-pkg.mjs";
 
 test("thrown refusals are Errors with a kind as name and a stable code", () => {
   assert.throws(() => booking.parseMoney("19.999 USD"), (e) => {
@@ -37,12 +38,6 @@ test("S2 the live preview reports an invalid split instead of throwing", () => {
   const ok = booking.previewSplit({ total: "250.00", currency: "USD", feeBps: 1000, members });
   assert.deepEqual([ok.fee, ...ok.parts.map((p) => p.amount)], ["25.00", "157.50", "67.50"]);
 });
-
-const three = [
-  { userId: "a", role: "lead", percentage: "33.33" },
-  { userId: "b", role: "mix", percentage: "33.33" },
-  { userId: "c", role: "vocals", percentage: "33.34" },
-];
 
 test("S7 the preview gives the extra cent to the largest remainder", () => {
   const p = booking.previewSplit({ total: "1.00", currency: "USD", members: three });
@@ -90,7 +85,7 @@ test("S2 bad shapes come back as problems, not exceptions", () => {
   assert.equal(booking.validateSplit("nope").message, "members: expected an array of {userId, role, percentage}, got a string");
 });
 
-test("S2 the preview's input crossing: any size, any text, and what a bad field was", () => {
+test("S2, O6 the preview's input crossing: any size, any text, and what a bad field was", () => {
   // Far more than the first buffer holds, with non-ASCII ids: it grows.
   const members = Array.from({ length: 100 }, (_, i) => ({
     userId: `créatrice-${"é".repeat(200)}-${i}`, role: i === 0 ? "lead" : "featured ✦", percentage: "1",
@@ -131,7 +126,7 @@ test("S2 the preview's input crossing: any size, any text, and what a bad field 
   assert.equal(booking.previewSplit({ total: "1.00", currency: "EUR", members: two }).error.code, "split.duplicate_user");
 });
 
-test("S2 a split call from a getter of another's input is refused, and the outer call is unharmed", () => {
+test("O6 a split call from a getter of another's input is refused, and the outer call is unharmed", () => {
   const inner = [];
   const spy = {
     userId: "b", role: "x",
@@ -207,7 +202,7 @@ test("S2 a previewer reports problems in its result: the team's, the percentages
   assert.equal(first.preview("1.00", []).error.message, "member 0: userId must be a string, got null");
 });
 
-test("S2 a previewer's team of any size and text, and a preview from a getter", () => {
+test("S2, O6 a previewer's team of any size and text, and a preview from a getter", () => {
   const members = Array.from({ length: 100 }, (_, i) => ({ userId: `créatrice-${"é".repeat(200)}-${i}`, role: i ? "x" : "lead" }));
   const slider = booking.splitPreviewer({ currency: "EUR", members });
   const ones = Array(100).fill("1");

@@ -1,5 +1,6 @@
 // The browser build (booking-wasm/pkg/web) for the loading tests, which
-// run it in Node: its files' bytes, and a split to check it works.
+// run it in Node: its files' bytes, and a split to check it works (the
+// three-member team the API tests use too).
 import { readFileSync } from "node:fs";
 
 export const pkg = new URL("../../pkg/web/", import.meta.url);

@@ -23,7 +23,7 @@ use booking_core::{Coded, Money, SplitError};
 
 /// Marks a field's length: the field was not a string, and its text says
 /// what it was (`"missing"`, `"the number 1.5, a float"`).
-pub(crate) const NOT_TEXT: u32 = 1 << 31;
+const NOT_TEXT: u32 = 1 << 31;
 
 /// Where JS finds the buffers, as `u32`s: the input's text (address,
 /// capacity), the input's field lengths (address, capacity in fields),
@@ -185,7 +185,8 @@ impl Problem {
     }
 
     pub(crate) fn member(index: usize, message: String) -> Problem {
-        Problem { code: "split.invalid_member", message: format!("member {index}: {message}"), member: Some(index) }
+        let code = SplitError::InvalidMember { index }.code();
+        Problem { code, message: format!("member {index}: {message}"), member: Some(index) }
     }
 
     /// The code, the member's index or `""`, and the message.
