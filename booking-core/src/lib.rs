@@ -105,6 +105,7 @@ mod schedule;
 mod service;
 mod shares;
 mod split;
+mod team;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod transitions;
@@ -144,6 +145,7 @@ pub use split::{
     parse_percentage, Allocation, RevenueSplit, SplitError, SplitMember, LEAD_ROLE, MAX_MEMBERS,
     MAX_PERCENTAGE_DECIMALS,
 };
+pub use team::SplitTeam;
 pub use transitions::{mermaid, transition, CommandKind, Transition, TRANSITIONS};
 pub use vote::{tally, ReleaseRule, VoteOutcome};
 

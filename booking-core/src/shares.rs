@@ -13,7 +13,8 @@ use std::cmp::Ordering;
 use rust_decimal::Decimal;
 
 use crate::money::{digits_value, mul_div_round_half_up, plain_decimal, Money, MoneyError};
-use crate::split::{parse_percentage, Allocation, SplitError, LEAD_ROLE, MAX_MEMBERS, MAX_PERCENTAGE_DECIMALS};
+use crate::split::{parse_percentage, Allocation, SplitError, MAX_PERCENTAGE_DECIMALS};
+use crate::team::Roster;
 
 /// Members up to this many rank their remainders on the stack.
 const SMALL: usize = 16;
@@ -30,7 +31,7 @@ const POW10: [u64; MAX_PERCENTAGE_DECIMALS as usize + 1] = {
 };
 
 /// `10^MAX_PERCENTAGE_DECIMALS`: a share's units at the finest scale.
-const FINEST: u64 = POW10[MAX_PERCENTAGE_DECIMALS as usize];
+pub(crate) const FINEST: u64 = POW10[MAX_PERCENTAGE_DECIMALS as usize];
 
 /// Shares above this stay decimals (they fail S2 anyway); below it, a
 /// share's units at the finest scale, summed over [`MAX_MEMBERS`], fit in 64
@@ -76,18 +77,17 @@ impl Share {
     /// [`MAX_PERCENTAGE_DECIMALS`] decimals. Other text takes the decimal
     /// route.
     fn plain(text: &[u8]) -> Option<Share> {
-        let (int, frac) = plain_decimal(text)?;
+        let (int, mut frac) = plain_decimal(text)?;
         if int.len() > 3 || frac.len() > MAX_PERCENTAGE_DECIMALS as usize {
             return None;
         }
-        // At most 11 digits: fits in a u64.
-        let mut units = digits_value(int, frac)?;
-        let mut scale = frac.len() as u32;
-        while scale > 0 && units % 10 == 0 {
-            units /= 10;
-            scale -= 1;
+        // Trailing zeros go from the text, not by dividing the value.
+        while let [rest @ .., b'0'] = frac {
+            frac = rest;
         }
-        Some(Share(Repr::Fixed { units, scale }))
+        // At most 11 digits: fits in a u64.
+        let units = digits_value(int, frac)?;
+        Some(Share(Repr::Fixed { units, scale: frac.len() as u32 }))
     }
 
     /// The share as a decimal.
@@ -105,7 +105,7 @@ impl Share {
 
     /// Units at the finest scale and the scale the share needs, for a
     /// share that may pass the rules.
-    fn fixed(self) -> Option<(u64, u32)> {
+    pub(crate) fn fixed(self) -> Option<(u64, u32)> {
         match self.0 {
             Repr::Fixed { units, scale } => Some((units * POW10[(MAX_PERCENTAGE_DECIMALS - scale) as usize], scale)),
             Repr::Decimal(_) => None,
@@ -114,7 +114,7 @@ impl Share {
 
     /// Units at `scale`, no finer than the share needs: a multiplication,
     /// where reducing the finest units would be a division.
-    fn units_at(self, scale: u32) -> u64 {
+    pub(crate) fn units_at(self, scale: u32) -> u64 {
         match self.0 {
             Repr::Fixed { units, scale: own } => units * POW10[scale.saturating_sub(own) as usize],
             Repr::Decimal(_) => 0,
@@ -183,7 +183,7 @@ pub struct SplitWeights {
 
 impl SplitWeights {
     /// Checks members by the split rules (S1, S2), in member order, and
-    /// returns the first problem: 1 to [`MAX_MEMBERS`] members; then, for
+    /// returns the first problem: 1 to [`MAX_MEMBERS`](crate::MAX_MEMBERS) members; then, for
     /// each member, a non-blank user id and role, no earlier member with
     /// the same user, a percentage `>= 0` with at most
     /// [`MAX_PERCENTAGE_DECIMALS`] decimals and not over 100; then a sum of
@@ -196,45 +196,15 @@ impl SplitWeights {
     /// assert_eq!(err.to_string(), "percentages sum to 66.66, not 100");
     /// ```
     pub fn new(members: &[MemberShare<'_>]) -> Result<SplitWeights, SplitError> {
-        if members.is_empty() || members.len() > MAX_MEMBERS {
-            return Err(SplitError::MemberCount { count: members.len() });
-        }
-        let duplicate = first_duplicate(members);
-        let hundred = 100 * FINEST;
-        let (mut sum, mut scale) = (0_u64, 0);
-        let (mut leads, mut lead) = (0, 0);
-        for (index, m) in members.iter().enumerate() {
-            if m.role == LEAD_ROLE {
-                if leads == 0 {
-                    lead = index;
-                }
-                leads += 1;
-            }
-            if blank(m.user_id) || blank(m.role) {
-                return Err(SplitError::InvalidMember { index });
-            }
-            if let Some((first, _)) = duplicate.filter(|&(_, at)| at == index) {
-                return Err(SplitError::DuplicateUser { user_id: m.user_id.into(), first, index });
-            }
-            match m.share.fixed() {
-                Some((units, s)) if units <= hundred => {
-                    sum += units;
-                    scale = scale.max(s);
-                }
-                _ => return Err(refused(members, index)),
-            }
-        }
-        if sum != hundred {
-            // At most MAX_MEMBERS × 100 × FINEST: fits in an i64.
-            let sum = Decimal::new(sum as i64, MAX_PERCENTAGE_DECIMALS).normalize();
-            return Err(SplitError::SumNot100 { sum });
-        }
-        if leads != 1 {
-            return Err(SplitError::LeadCount { count: leads });
-        }
-        let weights: Vec<u64> = members.iter().map(|m| m.share.units_at(scale)).collect();
+        let roster = Roster::new(members.len(), |i| members[i].user_id, |i| members[i].role);
+        roster.weights(|i| members[i].share, |i| members[i].user_id)
+    }
+
+    /// Weights already at `scale` (each `percentage × 10^scale`, summing
+    /// to `100 × 10^scale`) and the lead's position.
+    pub(crate) fn at_scale(weights: Vec<u64>, scale: u32, lead: usize) -> SplitWeights {
         let max_weight = weights.iter().copied().max().unwrap_or(0);
-        Ok(SplitWeights { weights, total_weight: 100 * POW10[scale as usize], max_weight, lead })
+        SplitWeights { weights, total_weight: 100 * POW10[scale as usize], max_weight, lead }
     }
 
     /// One member with 100 %.
@@ -363,63 +333,6 @@ impl SplitWeights {
         // Each remainder is below one unit, so fewer than `weights.len()` are left.
         (amount - given) as usize
     }
-}
-
-/// The first member (in order) whose user appeared earlier, with the
-/// earlier position: `(first, index)`. One pass over a small open-addressed
-/// table on the stack (FNV-1a hashes, linear probing): no allocation and
-/// no rescanning, whatever the team's size.
-fn first_duplicate(members: &[MemberShare<'_>]) -> Option<(usize, usize)> {
-    // Slot values are positions + 1 (0 is empty); MAX_MEMBERS < 255 keeps
-    // them in a byte and the table at most 40 % full.
-    const SLOTS: usize = 256;
-    let mut table = [0_u8; SLOTS];
-    for (index, m) in members.iter().enumerate().take(MAX_MEMBERS) {
-        let mut hash = 0x811c_9dc5_u32;
-        for &b in m.user_id.as_bytes() {
-            hash = (hash ^ u32::from(b)).wrapping_mul(0x0100_0193);
-        }
-        let mut slot = hash as usize % SLOTS;
-        loop {
-            match usize::from(table[slot]) {
-                0 => {
-                    table[slot] = (index + 1) as u8;
-                    break;
-                }
-                taken if members[taken - 1].user_id == m.user_id => return Some((taken - 1, index)),
-                _ => slot = (slot + 1) % SLOTS,
-            }
-        }
-    }
-    None
-}
-
-/// Empty or only whitespace (Unicode's, as `str::trim`). Text that starts
-/// with a visible ASCII character, as ids and roles do, is decided by its
-/// first byte.
-fn blank(text: &str) -> bool {
-    match text.as_bytes().first() {
-        Some(&b) if b.is_ascii_graphic() => false,
-        _ => text.trim().is_empty(),
-    }
-}
-
-/// Why member `index`'s share is refused: negative, too precise, or (as
-/// the whole sum then is) over 100.
-fn refused(members: &[MemberShare<'_>], index: usize) -> SplitError {
-    let m = &members[index];
-    let d = m.share.decimal();
-    if d.is_sign_negative() && !d.is_zero() {
-        return SplitError::NegativePercentage { index, user_id: m.user_id.into(), percentage: d };
-    }
-    let p = d.normalize();
-    if p.scale() > MAX_PERCENTAGE_DECIMALS {
-        return SplitError::PercentagePrecision { index, user_id: m.user_id.into(), percentage: d };
-    }
-    // Over 100: so is the sum, whatever follows. Added with overflow
-    // checks, since a JSON document can hold percentages near Decimal::MAX.
-    let sum = members.iter().try_fold(Decimal::ZERO, |acc, m| acc.checked_add(m.share.decimal()));
-    SplitError::SumNot100 { sum: sum.unwrap_or(p).normalize() }
 }
 
 /// The platform fee on `total`: `round_half_up(total × bps / 10 000)`,

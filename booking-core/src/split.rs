@@ -82,6 +82,15 @@ pub enum SplitError {
         /// The actual sum.
         sum: Decimal,
     },
+    /// A team's percentages, one per member, in another number
+    /// ([`SplitTeam::weights`](crate::SplitTeam::weights)).
+    #[error("the team has {members} members but {shares} percentages were given, one per member is needed")]
+    ShareCount {
+        /// The team's members.
+        members: usize,
+        /// The percentages given.
+        shares: usize,
+    },
     /// A platform fee outside 0..=10 000 basis points.
     #[error("platform fee of {bps} basis points is outside 0..=10000")]
     FeeOutOfRange {
@@ -117,6 +126,7 @@ impl SplitError {
             SplitError::NegativePercentage { .. } => "split.negative_percentage",
             SplitError::PercentagePrecision { .. } => "split.percentage_precision",
             SplitError::SumNot100 { .. } => "split.sum_not_100",
+            SplitError::ShareCount { .. } => "split.share_count",
             SplitError::FeeOutOfRange { .. } => "split.fee_out_of_range",
             SplitError::InvalidUnit { .. } => "split.invalid_unit",
             SplitError::Money(e) => e.code(),

@@ -1,5 +1,6 @@
-//! The split rules read from text (`Share`, `SplitWeights`) agree with the
-//! decimal reading (S1, S2): the same shares, the same first problem with
+//! The split rules read from text (`Share`, `SplitWeights`, and a
+//! `SplitTeam` read before its percentages) agree with the decimal reading
+//! (S1, S2): the same shares, the same first problem with
 //! the same message, the same allocation.
 
 use booking_core::*;
@@ -101,6 +102,19 @@ fn check_text(members: &[(String, String, String)]) -> Option<Result<Vec<i64>, S
     )
 }
 
+/// As `check_text`, through a `SplitTeam` read before its percentages.
+fn check_team(members: &[(String, String, String)]) -> Option<Result<Vec<i64>, String>> {
+    let shares: Option<Vec<Share>> = members.iter().map(|(_, _, p)| Share::parse(p)).collect();
+    let team = SplitTeam::new(members.iter().map(|(u, r, _)| (u.as_str(), r.as_str())));
+    let alloc = |w: SplitWeights| w.allocate_in_units(Money::from_minor(99_999, Currency::USD), 250, 1);
+    Some(
+        team.weights(&shares?)
+            .and_then(alloc)
+            .map(|a| a.parts.iter().map(|m| m.minor()).collect())
+            .map_err(|e| e.to_string()),
+    )
+}
+
 fn check_decimal(members: &[(String, String, String)]) -> Option<Result<Vec<i64>, String>> {
     let parsed: Option<Vec<SplitMember>> = members
         .iter()
@@ -130,6 +144,7 @@ proptest! {
     fn s1_s2_text_and_decimal_members_meet_the_same_first_problem(members in prop::collection::vec(member(), 0..6)) {
         let text = check_text(&members);
         prop_assert_eq!(&text, &check_decimal(&members));
+        prop_assert_eq!(&text, &check_team(&members));
         if let Some(result) = text {
             let decimals: Vec<_> = members
                 .iter()
@@ -149,6 +164,7 @@ fn s2_large_teams_report_the_first_repeat_in_member_order() {
     let want = "user u12 appears more than once (members 12 and 25)";
     assert_eq!(check_text(&team), Some(Err(want.to_owned())));
     assert_eq!(check_decimal(&team), Some(Err(want.to_owned())));
+    assert_eq!(check_team(&team), Some(Err(want.to_owned())));
     assert_eq!(check_text(&valid_team(100)).unwrap().unwrap().len(), 100);
     assert_eq!(check_text(&valid_team(101)), Some(Err("a split needs 1 to 100 members, got 101".to_owned())));
 }

@@ -49,10 +49,11 @@ export interface SplitPreviewer {
  * A previewer for one team, for sliders: the team (currency, feeBps, unit,
  * each member's userId and role) is read once, now, and each preview sends
  * only the total and the percentages and answers only the fee, the
- * unallocated rest and the amounts. The core still checks the whole team
- * on every preview, with the problems previewSplit gives, in member order
- * (a count of percentages that does not match the members is reported at
- * the first member's percentage). Never throws once the package is
+ * unallocated rest and the amounts. The split module keeps the team (its
+ * ids and roles checked once) until the previewer is garbage-collected;
+ * each preview meets the problems previewSplit would meet for the whole
+ * split, in member order (a count of percentages that does not match the
+ * members is reported at the first member's percentage). Never throws once the package is
  * loaded: a team that is not an object comes back as a problem from every
  * preview.
  *

@@ -16,10 +16,11 @@
 //
 // Field order. previewSplit: total, currency, feeBps, unit, count, then
 // (userId, role, percentage) x count. validateSplit: count, then the
-// members. A previewer: total, then its team (currency, feeBps, unit,
-// count, (userId, role) x count, encoded once and copied in), then count,
-// percentage x count. Answers: fee, unallocated, total, currency, part x
-// count; or a problem: code, member index or "", message.
+// members. A previewer: its team once (currency, feeBps, unit, count,
+// (userId, role) x count), which the split module keeps; then, for each
+// preview, total, count, percentage x count. Answers: fee, unallocated,
+// total and currency (not to a previewer), part x count; or a problem:
+// code, member index or "", message.
 //
 // scripts/build.sh wraps this file into the package's entry, as an ES
 // module for the browser and a CommonJS module for Node.
@@ -35,6 +36,10 @@ function splitApi(load) {
   const fromCharCode = String.fromCharCode;
 
   let wasm = null; // the split module's exports
+  // Lets the split module drop the team of a previewer that is gone.
+  const teams = typeof FinalizationRegistry === "function"
+    ? new FinalizationRegistry((handle) => wasm.split_team_drop(handle))
+    : null;
   let bytes = new Uint8Array(0);
   let words = null;
   let header = 0; // the wire's header (split/src/wire.rs), in words
@@ -157,6 +162,12 @@ function splitApi(load) {
     if (p >= 0) p = team.feeBps === undefined ? putText(p, k + 1, "0") : put(p, k + 1, team.feeBps, true);
     if (p >= 0) p = team.unit === undefined ? putText(p, k + 2, "1") : put(p, k + 2, team.unit, true);
     return p >= 0 ? putMembers(p, k + 3, team.members, per) : p;
+  }
+
+  // A preview's total and percentages from field `k`.
+  function putSlide(p, k, total, shares) {
+    p = put(p, k, total, false);
+    return p >= 0 ? putShares(p, k + 1, shares) : p;
   }
 
   function putSplit(p, k, input) {
@@ -291,10 +302,11 @@ function splitApi(load) {
    * unit, each member's userId and role) is read once, now, and each
    * `preview(total, percentages)` sends only the total and the
    * percentages and answers only the fee, what is left unallocated and the
-   * amounts, in member order. The core still checks the whole team on
-   * every preview, with the problems previewSplit gives, in member order
-   * (a count of percentages that does not match the members is reported
-   * at the first member's percentage). Never throws.
+   * amounts, in member order. The split module keeps the team, its ids
+   * and roles checked once, and each preview meets the problems
+   * previewSplit would meet for the whole split, in member order (a count
+   * of percentages that does not match the members is reported at the
+   * first member's percentage). Never throws.
    */
   function splitPreviewer(team) {
     // The team's values now, so that a getter runs here and never while
@@ -306,58 +318,36 @@ function splitApi(load) {
         : team.members,
     } : null;
     const refused = given === null ? `splitPreviewer: expected a team {currency, members, …}, got ${describe(team)}` : "";
-    // The team's fields as the wire holds them, encoded at the first
-    // preview and copied in at every one after.
-    let teamBytes = null;
-    let teamLengths = null;
-
-    function putSlide(p, k, total, shares) {
-      p = put(p, k, total, false);
-      const n = teamBytes.length;
-      const f = teamLengths.length;
-      if (p < 0 || p + n > end || k + 1 + f > kEnd) return -1;
-      // A small team copies faster in a loop than through a call to
-      // TypedArray#set.
-      if (n < 64) {
-        const from = teamBytes, to = bytes, lengths = teamLengths, lengthsTo = words;
-        for (let i = 0; i < n; i++) to[p + i] = from[i];
-        for (let i = 0; i < f; i++) lengthsTo[k + 1 + i] = lengths[i];
-      } else {
-        bytes.set(teamBytes, p);
-        words.set(teamLengths, k + 1);
-      }
-      return putShares(p + n, k + 1 + f, shares);
-    }
+    // The team's handle in the split module, read at the first preview.
+    let handle = -1;
 
     function slide(total, shares) {
-      if (teamBytes === null) {
-        const next = pack(putTeam, given, 2);
-        teamBytes = bytes.slice(begin, next);
-        teamLengths = words.slice(kBegin, kBegin + 3 + itemFields(given.members, 2));
+      if (handle < 0) {
+        pack(putTeam, given, 2);
+        handle = wasm.split_team(3 + itemFields(given.members, 2));
+        // The team lives as long as the preview function can be called.
+        if (teams !== null) teams.register(preview, handle);
       }
       pack(putSlide, total, shares);
-      wasm.split_slide(1 + teamLengths.length + itemFields(shares, 1));
+      wasm.split_slide(handle, 1 + itemFields(shares, 1));
       views();
       if (words[header + 4] !== 0) return { ok: false, error: problem() };
       answer();
       const fee = field();
       const unallocated = field();
-      skipField(); // the total and the currency: the caller's own
-      skipField();
       const n = given.members.length;
       const amounts = new Array(n);
       for (let i = 0; i < n; i++) amounts[i] = field();
       return { ok: true, fee, unallocated, amounts };
     }
 
-    return {
-      preview(total, percentages) {
-        if (refused) return { ok: false, error: shape(refused) };
-        if (busy) return { ok: false, error: nested("preview") };
-        return exclusive(slide, total, percentages);
-      },
-    };
-  }
+    function preview(total, percentages) {
+      if (refused) return { ok: false, error: shape(refused) };
+      if (busy) return { ok: false, error: nested("preview") };
+      return exclusive(slide, total, percentages);
+    }
 
+    return { preview };
+  }
   return { previewSplit, validateSplit, splitPreviewer };
 }

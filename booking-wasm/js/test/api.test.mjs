@@ -180,7 +180,7 @@ test("S2 a previewer reports problems in its result: the team's, the percentages
     "percentages: expected an array of 2 decimal strings, one per member, got a string");
   assert.equal(error(10, ["50", "50"]).message, 'total: expected a decimal string such as "250.00", got the number 10');
   assert.equal(error("10.001", ["50", "50"]).code, "money.too_many_decimals");
-  // The core checks the team on every preview.
+  // A team's problem is answered on every preview.
   const twice = booking.splitPreviewer({ currency: "USD", members: [{ userId: "a", role: "lead" }, { userId: "a", role: "x" }] });
   assert.deepEqual([twice.preview("1.00", ["50", "50"]).error.code, twice.preview("1.00", ["50", "50"]).error.member],
     ["split.duplicate_user", 1]);

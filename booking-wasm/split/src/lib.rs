@@ -12,9 +12,11 @@
 //!   `new WebAssembly.Instance(module)` and no glue.
 //!
 //! Exports: `memory`, `wire_room` (buffers for the input, see `wire.rs`),
-//! and `split_preview`, `split_slide`, `split_validate` (`split.rs`). The
+//! `split_preview`, `split_validate` (`split.rs`), and a previewer's
+//! `split_team`, `split_slide`, `split_team_drop` (`slider.rs`). The
 //! Rust half of every call is tested natively here (`cargo test -p
 //! booking-split-wasm`); the JS half in `../js/test`.
 
+mod slider;
 mod split;
 mod wire;

@@ -87,10 +87,10 @@ pub extern "C" fn wire_room(text: usize, fields: usize) -> *const u32 {
     })
 }
 
-/// Runs `f` over the first `fields` fields JS wrote and returns the
-/// [`Header`]'s address, the answer (or `f`'s problem) written. JS never
-/// runs while this does, so the borrow cannot be taken twice.
-pub(crate) fn answer(fields: usize, f: impl FnOnce(&mut Fields, &mut Answer) -> Result<(), Problem>) -> *const u32 {
+/// Runs `f` over the first `fields` fields JS wrote, the last answer
+/// cleared. JS never runs while this does, so the borrow cannot be taken
+/// twice.
+pub(crate) fn read<R>(fields: usize, f: impl FnOnce(&mut Fields, &mut Answer) -> R) -> R {
     WIRE.with_borrow_mut(|w| {
         let Wire { text, lengths, answer, .. } = w;
         answer.clear();
@@ -98,12 +98,19 @@ pub(crate) fn answer(fields: usize, f: impl FnOnce(&mut Fields, &mut Answer) -> 
         let total = lengths.iter().map(|&n| (n & !NOT_TEXT) as usize).sum::<usize>();
         // JS writes UTF-8 (TextEncoder); anything else is read as nothing.
         let text = text.get(..total).and_then(|t| std::str::from_utf8(t).ok()).unwrap_or_default();
-        let mut fields = Fields { lengths: lengths.iter(), text };
-        if let Err(p) = f(&mut fields, answer) {
-            p.write(answer);
-        }
-        w.header()
+        f(&mut Fields { lengths: lengths.iter(), text }, answer)
     })
+}
+
+/// Runs `f` over the first `fields` fields JS wrote and returns the
+/// [`Header`]'s address, the answer (or `f`'s problem) written.
+pub(crate) fn answer(fields: usize, f: impl FnOnce(&mut Fields, &mut Answer) -> Result<(), Problem>) -> *const u32 {
+    read(fields, |fields, out| {
+        if let Err(p) = f(fields, out) {
+            p.write(out);
+        }
+    });
+    WIRE.with_borrow_mut(Wire::header)
 }
 
 /// An answer for JS: fields of text and a byte of length for each, so JS
@@ -165,6 +172,7 @@ impl Answer {
 
 /// Why a split is invalid: the core's code and message, and the position
 /// of the member it is about, if it is about one.
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Problem {
     code: &'static str,
     message: String,
@@ -220,13 +228,6 @@ impl<'a> Fields<'a> {
             Ok(field)
         } else {
             Err(field)
-        }
-    }
-
-    /// Passes over `n` fields.
-    pub(crate) fn skip(&mut self, n: usize) {
-        for _ in 0..n.min(self.lengths.len()) {
-            let _ = self.next_text();
         }
     }
 }
