@@ -169,7 +169,7 @@ impl Money {
         // Well-formed text with few enough decimals can only fail by being
         // too large.
         let exponent = currency.exponent() - significant.len() as u32;
-        let minor = digits_value(int, significant).and_then(|m| m.checked_mul(10_u64.pow(exponent)));
+        let minor = digits_value(int, significant).and_then(|m| product(m, 10_u64.pow(exponent)));
         let minor = match (negative, minor) {
             (true, Some(m)) => 0_i64.checked_sub_unsigned(m),
             (false, Some(m)) => i64::try_from(m).ok(),
@@ -259,12 +259,36 @@ impl Money {
     /// # Ok::<(), booking_core::MoneyError>(())
     /// ```
     pub fn write_amount<W: fmt::Write>(&self, out: &mut W) -> fmt::Result {
-        // Digits from the right, the point after `exponent` of them, and at
-        // least one digit before it: no formatting machinery, since a live
-        // preview writes every member's amount on every keystroke.
+        let mut text = [0_u8; AMOUNT_ROOM];
+        let at = self.amount_bytes(&mut text);
+        // Only ASCII digits, '.' and '-' were written.
+        out.write_str(std::str::from_utf8(&text[at..]).unwrap_or_default())
+    }
+
+    /// Appends [`Money::amount_string`]'s text to `out` as ASCII bytes,
+    /// for a binding that hands bytes to another language (no UTF-8 check
+    /// of text known to be ASCII).
+    ///
+    /// ```
+    /// # use booking_core::{Currency, Money};
+    /// let mut out = b"fee ".to_vec();
+    /// Money::from_minor(-1_250, Currency::USD).push_amount(&mut out);
+    /// assert_eq!(out, b"fee -12.50");
+    /// ```
+    pub fn push_amount(&self, out: &mut Vec<u8>) {
+        let mut text = [0_u8; AMOUNT_ROOM];
+        let at = self.amount_bytes(&mut text);
+        out.extend_from_slice(&text[at..]);
+    }
+
+    /// Writes the amount's text at the end of `text` and returns where it
+    /// starts. Digits from the right, the point after `exponent` of them,
+    /// and at least one digit before it: no formatting machinery, since a
+    /// live preview writes every member's amount on every keystroke.
+    #[inline]
+    fn amount_bytes(&self, text: &mut [u8; AMOUNT_ROOM]) -> usize {
         let exponent = self.currency.exponent();
         let mut abs = self.minor.unsigned_abs();
-        let mut text = [0_u8; 24]; // sign, 20 digits, point
         let mut at = text.len();
         let mut written = 0;
         loop {
@@ -284,8 +308,7 @@ impl Money {
             at -= 1;
             text[at] = b'-';
         }
-        // Only ASCII digits, '.' and '-' were written.
-        out.write_str(std::str::from_utf8(&text[at..]).unwrap_or_default())
+        at
     }
 
     /// `true` for zero.
@@ -412,6 +435,20 @@ pub(crate) fn digits_value(int: &[u8], frac: &[u8]) -> Option<u64> {
     append(append(0, int)?, frac)
 }
 
+/// `a × b`, or `None` past `u64::MAX`. When the factors' bits add up to
+/// 64 or fewer the product fits, and no overflow check is needed: on 32-bit
+/// targets such as wasm, `checked_mul` is a 128-bit multiplication call.
+pub(crate) fn product(a: u64, b: u64) -> Option<u64> {
+    if a.leading_zeros() + b.leading_zeros() >= 64 {
+        Some(a * b)
+    } else {
+        a.checked_mul(b)
+    }
+}
+
+/// Room for an amount's text: a sign, 20 digits and a point.
+const AMOUNT_ROOM: usize = 24;
+
 fn invalid(input: &str) -> MoneyError {
     MoneyError::InvalidAmount { input: input.chars().take(64).collect() }
 }
@@ -461,7 +498,9 @@ impl<'de> Deserialize<'de> for Money {
 /// tie, for either sign), in 64-bit arithmetic when the product fits and
 /// 128-bit otherwise. `denominator` must be positive.
 pub(crate) fn mul_div_round_half_up(value: i64, numerator: i64, denominator: i64) -> i128 {
-    match value.checked_mul(numerator) {
+    // Under 2^63 whenever the factors' bits add up to 63 or fewer.
+    let small = value.unsigned_abs().leading_zeros() + numerator.unsigned_abs().leading_zeros() >= 65;
+    match if small { Some(value * numerator) } else { value.checked_mul(numerator) } {
         Some(product) => i128::from(round_div(product, denominator)),
         None => round_div(i128::from(value) * i128::from(numerator), i128::from(denominator)),
     }
@@ -560,5 +599,21 @@ mod tests {
         }
         assert_eq!(mul_div_round_half_up(i64::MAX, 10_000, 10_000), i128::from(i64::MAX));
         assert_eq!(mul_div_round_half_up(i64::MIN, 5_000, 10_000), i128::from(i64::MIN / 2));
+        // Around the bound where the 64-bit product is taken unchecked.
+        let (a, b) = ((1_i64 << 31) - 1, (1_i64 << 32) - 1);
+        assert_eq!(mul_div_round_half_up(a, b, 1), i128::from(a) * i128::from(b));
+        assert_eq!(mul_div_round_half_up(-a - 1, b + 1, 1), -(1_i128 << 63));
+        assert_eq!(mul_div_round_half_up(a + 1, b + 1, 1), 1_i128 << 63);
+    }
+
+    #[test]
+    fn products_past_64_bits_are_none_on_either_side_of_the_fast_bound() {
+        let max = (1_u64 << 32) - 1;
+        assert_eq!(product(max, max), Some(max * max));
+        assert_eq!(product(1 << 32, 1 << 31), Some(1 << 63));
+        assert_eq!(product(1 << 32, 1 << 32), None);
+        assert_eq!(product(u64::MAX, 1), Some(u64::MAX));
+        assert_eq!(product(u64::MAX, 2), None);
+        assert_eq!(product(0, u64::MAX), Some(0));
     }
 }

@@ -12,7 +12,7 @@ use std::cmp::Ordering;
 
 use rust_decimal::Decimal;
 
-use crate::money::{digits_value, mul_div_round_half_up, plain_decimal, Money, MoneyError};
+use crate::money::{digits_value, mul_div_round_half_up, plain_decimal, product, Money, MoneyError};
 use crate::split::{parse_percentage, Allocation, SplitError, MAX_PERCENTAGE_DECIMALS};
 use crate::team::Roster;
 
@@ -314,7 +314,7 @@ impl SplitWeights {
     /// hardware division; larger ones fall back to 128 bits.
     fn largest_remainder(&self, amount: u128, ranks: &mut [(u64, usize)], mut floor: impl FnMut(u128)) -> usize {
         let mut given: u128 = 0;
-        let fast = u64::try_from(amount).ok().and_then(|a| a.checked_mul(self.max_weight)).is_some();
+        let fast = u64::try_from(amount).ok().and_then(|a| product(a, self.max_weight)).is_some();
         for (i, &w) in self.weights.iter().enumerate() {
             let (f, r) = if fast {
                 let exact = amount as u64 * w;

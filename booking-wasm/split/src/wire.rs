@@ -116,10 +116,11 @@ pub(crate) fn answer(fields: usize, f: impl FnOnce(&mut Fields, &mut Answer) -> 
 /// An answer for JS: fields of text and a byte of length for each, so JS
 /// cuts them apart without scanning; a problem's message, its last field,
 /// has none and takes the rest. Every other field is short ASCII (an
-/// amount, a code, an index), so a byte holds its length.
+/// amount, a code, an index), so a byte holds its length. The text is
+/// UTF-8, kept as bytes so that amounts go in without a UTF-8 check.
 #[derive(Default)]
 pub(crate) struct Answer {
-    text: String,
+    text: Vec<u8>,
     lengths: Vec<u8>,
     problem: bool,
 }
@@ -141,7 +142,7 @@ impl Answer {
     #[inline]
     pub(crate) fn field(&mut self, text: &str) {
         let start = self.text.len();
-        self.text.push_str(text);
+        self.text.extend_from_slice(text.as_bytes());
         self.end(start);
     }
 
@@ -149,22 +150,22 @@ impl Answer {
     #[inline]
     pub(crate) fn amount(&mut self, money: &Money) {
         let start = self.text.len();
-        // Writing to a String cannot fail.
-        let _ = money.write_amount(&mut self.text);
+        money.push_amount(&mut self.text);
         self.end(start);
     }
 
     /// The fields, for tests.
     #[cfg(test)]
     pub(crate) fn fields(&self) -> (bool, Vec<&str>) {
+        let text = std::str::from_utf8(&self.text).expect("an answer is UTF-8");
         let mut at = 0;
         let mut out = Vec::new();
         for &n in &self.lengths {
-            out.push(&self.text[at..at + usize::from(n)]);
+            out.push(&text[at..at + usize::from(n)]);
             at += usize::from(n);
         }
         if self.problem {
-            out.push(&self.text[at..]);
+            out.push(&text[at..]);
         }
         (self.problem, out)
     }
@@ -203,7 +204,7 @@ impl Problem {
         out.problem = true;
         out.field(self.code);
         out.field(&self.member.map(|i| i.to_string()).unwrap_or_default());
-        out.text.push_str(&self.message);
+        out.text.extend_from_slice(self.message.as_bytes());
     }
 }
 
