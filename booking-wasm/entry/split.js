@@ -164,6 +164,36 @@ function splitApi(load) {
     return p >= 0 ? putMembers(p, k + 3, team.members, per) : p;
   }
 
+  // A preview's total and percentages the quick way, for what a slider
+  // sends: a string and an array of ASCII strings that fit the buffers as
+  // they are. Returns -1 for anything else, which then takes pack() and
+  // putSlide (the way that describes other values and grows the
+  // buffers). One loop with its own locals, no call per field: a tenth
+  // of a 3-member preview.
+  function quickSlide(total, shares) {
+    if (typeof total !== "string" || !Array.isArray(shares)) return -1;
+    views();
+    const b = bytes, w = words, n = shares.length;
+    let p = w[header];
+    const e = p + w[header + 1];
+    let k = w[header + 2] >>> 2;
+    if (n + 2 > w[header + 3]) return -1;
+    for (let f = -2; f < n; f++) {
+      const s = f === -2 ? total : f === -1 ? "" + n : shares[f];
+      if (typeof s !== "string") return -1;
+      const len = s.length;
+      if (p + len > e) return -1;
+      for (let i = 0; i < len; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) return -1;
+        b[p + i] = c;
+      }
+      p += len;
+      w[k++] = len;
+    }
+    return p;
+  }
+
   // A preview's total and percentages from field `k`.
   function putSlide(p, k, total, shares) {
     p = put(p, k, total, false);
@@ -347,7 +377,7 @@ function splitApi(load) {
         // The team lives as long as the preview function can be called.
         if (teams !== null) teams.register(preview, handle);
       }
-      pack(putSlide, total, shares);
+      if (quickSlide(total, shares) < 0) pack(putSlide, total, shares);
       wasm.split_slide(handle, 1 + itemFields(shares, 1));
       views();
       if (words[header + 4] !== 0) return { ok: false, error: problem() };

@@ -174,6 +174,11 @@ test("S2 a previewer reports problems in its result: the team's, the percentages
     code: "split.invalid_member", member: 1,
     message: 'member 1: percentage must be a decimal string such as "33.33" or a whole number, got the number 49.5, a float',
   });
+  // Text a slider would not send, after text it would: the same answers.
+  assert.deepEqual(error("10.00", ["50", "５０"]),
+    { code: "split.invalid_member", member: 1, message: 'member 1: percentage "５０" is not a decimal number' });
+  assert.deepEqual(slider.preview("10.00", ["50", 50]).amounts, ["5.00", "5.00"]);
+  assert.equal(error("１０", ["50", "50"]).code, "money.invalid_amount");
   assert.equal(error("10.00", ["100"]).message,
     "percentages: expected an array of 2 decimal strings, one per member, got 1");
   assert.equal(error("10.00", "50,50").message,
