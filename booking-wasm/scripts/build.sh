@@ -15,8 +15,10 @@ cd "$(dirname "$0")/../.."
 
 # The budgets, gzipped. First measurements: see README ("Size"); each
 # leaves room for its code to grow by about a tenth before anyone must look.
+# The split module's was raised once, from 40 000, for the previewer's kept
+# team (about 4 KB, and 1.3-1.7x faster sliders).
 BUDGET_GZ=${BOOKING_WASM_BUDGET_GZ:-260000}
-SPLIT_BUDGET_GZ=${BOOKING_SPLIT_BUDGET_GZ:-40000}
+SPLIT_BUDGET_GZ=${BOOKING_SPLIT_BUDGET_GZ:-44000}
 
 # `wasm-opt -Oz` for both modules. For the split module, built at
 # opt-level 3, `-O3` measured 1-3 % faster per preview at the same size:
