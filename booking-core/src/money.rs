@@ -607,6 +607,19 @@ mod tests {
     }
 
     #[test]
+    fn m1_pushed_amounts_are_the_amount_strings() {
+        for (minor, code) in
+            [(i64::MIN, "USD"), (i64::MAX, "USD"), (-5, "USD"), (0, "USD"), (1_234, "JPY"), (-1_250, "KWD")]
+        {
+            let money = Money::from_minor(minor, Currency::from_code(code).unwrap());
+            let mut out = b"x".to_vec();
+            money.push_amount(&mut out);
+            assert_eq!(out, format!("x{}", money.amount_string()).as_bytes(), "{minor} {code}");
+        }
+        assert_eq!(Money::from_minor(i64::MIN, Currency::USD).amount_string(), "-92233720368547758.08");
+    }
+
+    #[test]
     fn products_past_64_bits_are_none_on_either_side_of_the_fast_bound() {
         let max = (1_u64 << 32) - 1;
         assert_eq!(product(max, max), Some(max * max));

@@ -4,9 +4,10 @@
 //! arithmetic only.
 //!
 //! [`RevenueSplit`](crate::RevenueSplit) keeps one [`SplitWeights`] next to
-//! its members. A binding that previews a split on every slider move builds
-//! one straight from text ([`Share::parse`], [`SplitWeights::new`]): same
-//! rules, same errors, no member records, no decimal arithmetic.
+//! its members. A binding that previews a split builds one straight from
+//! text ([`Share::parse`], [`SplitWeights::new`], or for a slider's team
+//! [`SplitTeam::weights`](crate::SplitTeam::weights)): same rules, same
+//! errors, no member records, no decimal arithmetic.
 
 use std::cmp::Ordering;
 

@@ -289,5 +289,9 @@ mod tests {
         assert_eq!(SplitTeam::new([]).weights(&shares(&["100"])), Err(SplitError::MemberCount { count: 0 }));
         let team = SplitTeam::new([("a", "lead"), (" ", "mix")]);
         assert_eq!(team.weights(&shares(&["100"])), Err(SplitError::ShareCount { members: 2, shares: 1 }));
+        let ids: Vec<String> = (0..=MAX_MEMBERS).map(|i| format!("u{i}")).collect();
+        let many = SplitTeam::new(ids.iter().map(|id| (id.as_str(), "x")));
+        assert_eq!(many.len(), MAX_MEMBERS + 1);
+        assert_eq!(many.weights(&shares(&["100"])), Err(SplitError::MemberCount { count: MAX_MEMBERS + 1 }));
     }
 }

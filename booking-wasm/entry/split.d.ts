@@ -49,13 +49,15 @@ export interface SplitPreviewer {
  * A previewer for one team, for sliders: the team (currency, feeBps, unit,
  * each member's userId and role) is read once, now, and each preview sends
  * only the total and the percentages and answers only the fee, the
- * unallocated rest and the amounts. The split module keeps the team (its
- * ids and roles checked once) until the previewer is garbage-collected;
- * each preview meets the problems previewSplit would meet for the whole
- * split, in member order (a count of percentages that does not match the
- * members is reported at the first member's percentage). Never throws once the package is
- * loaded: a team that is not an object comes back as a problem from every
- * preview.
+ * unallocated rest and the amounts. The split module keeps the team, its
+ * ids and roles checked once, for as long as `preview` can be called (a
+ * FinalizationRegistry lets it go). Each preview meets the problems
+ * previewSplit would meet for the whole split, with the same codes, in the
+ * same order; two messages name the previewer's own inputs: members that
+ * are not an array of {userId, role}, and a count of percentages that does
+ * not match the members (reported at the first member's percentage). Never
+ * throws once the package is loaded: a team that is not an object comes
+ * back as a problem from every preview.
  *
  * ```js
  * const slider = splitPreviewer({currency: "USD", feeBps: 1000, members: [

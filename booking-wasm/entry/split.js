@@ -2,14 +2,14 @@
 // split/src/wire.rs, over the split module (booking_split.wasm).
 //
 // A slider fires often, so these write their input straight into buffers
-// in wasm memory and make one call with a plain number: no JSON, no JS
-// object handed to wasm, no call from wasm back out to JS, and buffers
-// reused from call to call. Each field's UTF-8 text goes one after
-// another, and its length into a second buffer; a value that is not a
-// string (or, where the core reads JSON integers too, a safe integer) is
-// written as what it was, its length marked, so the core's side can say
-// which field of which member to fix. The answer comes back as text cut by
-// a byte of length per field.
+// in wasm memory and make one call with plain numbers (a previewer makes a
+// second, once, to hand its team over): no JSON, no JS object handed to
+// wasm, no call from wasm back out to JS, and buffers reused from call to
+// call. Each field's UTF-8 text goes one after another, and its length
+// into a second buffer; a value that is not a string (or, where the core
+// reads JSON integers too, a safe integer) is written as what it was, its
+// length marked, so the core's side can say which field of which member
+// to fix. The answer comes back as text cut by a byte of length per field.
 //
 // Only shapes are handled here; every rule (what a percentage may look
 // like, sums, leads, rounding) and all formatting is the core's.
@@ -48,9 +48,6 @@ function splitApi(load) {
   // words).
   let end = 0;
   let kEnd = 0;
-  // Where the last pack began (byte, word).
-  let begin = 0;
-  let kBegin = 0;
 
   // True while a call reads its input or its answer: a getter on the
   // input that previewed again would write over the shared buffers, so
@@ -211,9 +208,9 @@ function splitApi(load) {
     if (wasm === null) room(1024, 64);
     for (;;) {
       views();
-      const p = (begin = words[header]);
+      const p = words[header];
       end = p + words[header + 1];
-      const k = (kBegin = words[header + 2] >>> 2);
+      const k = words[header + 2] >>> 2;
       kEnd = k + words[header + 3];
       const next = write(p, k, value, more);
       if (next >= 0) return next;
@@ -257,15 +254,15 @@ function splitApi(load) {
 
   // The next `n` fields, ASCII each. Many are cut from one decoded string:
   // one decoder call costs about as much as ten short strings made one by
-  // one, and each slice far less.
-  const latin1 = new TextDecoder("latin1");
+  // one, and each slice far less. (UTF-8 decoding of ASCII is ASCII, and
+  // every runtime has a UTF-8 decoder.)
   function fields(n) {
     const out = new Array(n);
     if (n < 24) {
       for (let i = 0; i < n; i++) out[i] = field();
       return out;
     }
-    const all = latin1.decode(bytes.subarray(at, words[header + 5] + words[header + 6]));
+    const all = decoder.decode(bytes.subarray(at, words[header + 5] + words[header + 6]));
     let p = 0;
     for (let i = 0; i < n; i++) {
       const len = bytes[lengthAt++];
@@ -352,10 +349,13 @@ function splitApi(load) {
    * `preview(total, percentages)` sends only the total and the
    * percentages and answers only the fee, what is left unallocated and the
    * amounts, in member order. The split module keeps the team, its ids
-   * and roles checked once, and each preview meets the problems
-   * previewSplit would meet for the whole split, in member order (a count
-   * of percentages that does not match the members is reported at the
-   * first member's percentage). Never throws.
+   * and roles checked once, for as long as `preview` can be called (a
+   * FinalizationRegistry lets it go). Each preview meets the problems
+   * previewSplit would meet for the whole split, with the same codes, in
+   * the same order; two messages name the previewer's own inputs: members
+   * that are not an array of {userId, role}, and a count of percentages
+   * that does not match the members (reported at the first member's
+   * percentage). Never throws.
    */
   function splitPreviewer(team) {
     // The team's values now, so that a getter runs here and never while

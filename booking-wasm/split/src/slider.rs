@@ -3,7 +3,9 @@
 //! preview then writes only a total and the percentages (`split_slide`).
 //! The team's ids and roles are checked once, by the core's `SplitTeam`;
 //! every preview still answers what `split_preview` would for the whole
-//! split, with the same problems in the same order.
+//! split: the same problems in the same order, two messages aside, which
+//! name the previewer's own inputs (members as `{userId, role}`, and a
+//! count of percentages that is not the team's).
 
 use std::cell::RefCell;
 
@@ -109,8 +111,9 @@ pub extern "C" fn split_team_drop(handle: u32) {
 /// Previews team `handle`'s split with the total and percentages JS
 /// wrote in `fields` fields: `total, count, percentage × count`. Answers
 /// `fee, unallocated, part…` (SPEC S2–S8), or the problem `split_preview`
-/// would give for the whole split. A count of percentages that is not
-/// the team's is reported where the first member's percentage would be.
+/// would give for the whole split (see the module's note on two
+/// messages). A count of percentages that is not the team's is reported
+/// where the first member's percentage would be.
 #[no_mangle]
 pub extern "C" fn split_slide(handle: u32, fields: usize) -> *const u32 {
     TEAMS.with_borrow_mut(|teams| {
@@ -195,34 +198,67 @@ mod tests {
         split_team_drop(handle);
     }
 
+    /// A whole split's fields (`total, currency, feeBps, unit, count,
+    /// (userId, role, percentage) × count`) through a previewer, and
+    /// through `split_preview`: the two answers.
+    fn both(whole: &[Result<&str, &str>]) -> ((bool, Vec<String>), (bool, Vec<String>)) {
+        let mut team_fields = whole[1..5].to_vec();
+        team_fields.extend(whole[5..].chunks(3).flat_map(|m| [m[0], m[1]]));
+        let handle = team(&team_fields);
+        let shares: Vec<_> = whole[5..].chunks(3).map(|m| m[2]).collect();
+        let slid = slide(handle, whole[0].unwrap_or("?"), &shares);
+        split_team_drop(handle);
+        (slid, preview(whole))
+    }
+
     #[test]
     fn s2_a_previewer_meets_the_problems_of_the_whole_split_in_its_order() {
-        // Each change to THREE, made to a previewer's team or shares.
-        let cases: [(usize, Result<&str, &str>); 8] = [
-            (1, Ok("xyz")),                         // the currency
-            (0, Ok("1.001")),                       // the total, in that currency
-            (2, Err("null")),                       // the fee
-            (8, Ok("a")),                           // a repeated user
-            (10, Err("the number 33.33, a float")), // a percentage that is not text
-            (9, Err("null")),                       // a role that is not text
-            (13, Ok("33.33")),                      // the sum
-            (6, Ok("mix")),                         // no lead
+        // Changes to THREE, made to a previewer's team or shares.
+        let cases: &[&[(usize, Result<&str, &str>)]] = &[
+            &[(1, Ok("xyz"))],                         // the currency
+            &[(0, Ok("1.001"))],                       // the total, in that currency
+            &[(2, Err("null"))],                       // the fee
+            &[(3, Ok("0"))],                           // the unit
+            &[(8, Ok("a"))],                           // a repeated user
+            &[(10, Err("the number 33.33, a float"))], // a percentage that is not text
+            &[(9, Err("null"))],                       // a role that is not text
+            &[(13, Ok("33.33"))],                      // the sum
+            &[(6, Ok("mix"))],                         // no lead
+            // A percentage before a member that cannot be read comes
+            // first; one after it is never read.
+            &[(7, Ok("x")), (11, Err("null"))],
+            &[(11, Err("null")), (13, Ok("x"))],
+            // A blank id after a bad percentage, and before one.
+            &[(7, Ok("-1")), (8, Ok(" "))],
+            &[(8, Ok(" ")), (13, Ok("-1"))],
         ];
-        for (at, value) in cases {
+        for changes in cases {
             let mut whole = THREE;
-            whole[at] = value;
-            let handle = team(&{
-                let mut t = whole[1..5].to_vec();
-                t.extend(whole[5..].chunks(3).flat_map(|m| [m[0], m[1]]));
-                t
-            });
-            let shares: Vec<_> = whole[5..].chunks(3).map(|m| m[2]).collect();
-            let total = whole[0].unwrap_or("?");
-            let expected = preview(&whole);
-            assert!(expected.0, "{at} {value:?} is a problem");
-            assert_eq!(slide(handle, total, &shares), expected, "{at} {value:?}");
-            split_team_drop(handle);
+            for &(at, value) in *changes {
+                whole[at] = value;
+            }
+            let (slid, expected) = both(&whole);
+            assert!(expected.0, "{changes:?} is a problem");
+            assert_eq!(slid, expected, "{changes:?}");
         }
+    }
+
+    #[test]
+    fn s1_a_previewer_of_too_many_members_answers_as_the_whole_split() {
+        let count = (booking_core::MAX_MEMBERS + 1).to_string();
+        let ids: Vec<String> = (0..=booking_core::MAX_MEMBERS).map(|i| format!("u{i}")).collect();
+        let mut whole = vec![Ok("1.00"), Ok("USD"), Ok("0"), Ok("1"), Ok(count.as_str())];
+        for (i, id) in ids.iter().enumerate() {
+            whole.extend([Ok(id.as_str()), Ok(if i == 0 { "lead" } else { "x" }), Ok("1")]);
+        }
+        let (slid, expected) = both(&whole);
+        assert_eq!(expected.1[0], "split.member_count");
+        assert_eq!(slid, expected);
+        // Fields that cannot be read still come before the count.
+        whole[5 + 3 * 50] = Err("null");
+        let (slid, expected) = both(&whole);
+        assert_eq!(expected.1[..2], ["split.invalid_member", "50"]);
+        assert_eq!(slid, expected);
     }
 
     #[test]
@@ -238,6 +274,10 @@ mod tests {
         let mut first = three();
         first[4] = Err("null");
         assert_eq!(slide(team(&first), "1.00", &SHARES[..2]).1[2], "member 0: userId must be a string, got null");
+        // A member after the first that cannot be read does not.
+        let mut third = three();
+        third[8] = Err("null");
+        assert_eq!(slide(team(&third), "1.00", &SHARES[..2]).1[2], format!("{expected}, got 2"));
         // No members: that is the problem, whatever the percentages.
         let mut empty = THREE[..5].to_vec();
         empty[4] = Ok("0");

@@ -3,7 +3,8 @@
 //! A slider fires often, so the package's `previewSplit`, `validateSplit`
 //! and `splitPreviewer` are JS functions that write their input straight
 //! into buffers in this module's memory and then make one call with plain
-//! numbers: no JSON, no JS object handed across, no call back out to JS,
+//! numbers (a previewer makes a second, once, to hand over its team,
+//! `slider.rs`): no JSON, no JS object handed across, no call back out to JS,
 //! and the buffers are reused from call to call. JS writes each field's
 //! UTF-8 text one after another, and its length into a second buffer; a
 //! field that was not a string is written as a description of what it
