@@ -435,11 +435,18 @@ pub(crate) fn digits_value(int: &[u8], frac: &[u8]) -> Option<u64> {
     append(append(0, int)?, frac)
 }
 
-/// `a × b`, or `None` past `u64::MAX`. When the factors' bits add up to
-/// 64 or fewer the product fits, and no overflow check is needed: on 32-bit
+/// Whether `a × b` is below `2^bits`, judged by the factors' bits alone:
+/// true when they add up to `bits` or fewer (it may say false for a
+/// product that would fit). Then no overflow check is needed: on 32-bit
 /// targets such as wasm, `checked_mul` is a 128-bit multiplication call.
+fn fits(a: u64, b: u64, bits: u32) -> bool {
+    a.leading_zeros() + b.leading_zeros() >= 128 - bits
+}
+
+/// `a × b`, or `None` past `u64::MAX`, without an overflow check when
+/// [`fits`] says it cannot overflow.
 pub(crate) fn product(a: u64, b: u64) -> Option<u64> {
-    if a.leading_zeros() + b.leading_zeros() >= 64 {
+    if fits(a, b, 64) {
         Some(a * b)
     } else {
         a.checked_mul(b)
@@ -498,8 +505,7 @@ impl<'de> Deserialize<'de> for Money {
 /// tie, for either sign), in 64-bit arithmetic when the product fits and
 /// 128-bit otherwise. `denominator` must be positive.
 pub(crate) fn mul_div_round_half_up(value: i64, numerator: i64, denominator: i64) -> i128 {
-    // Under 2^63 whenever the factors' bits add up to 63 or fewer.
-    let small = value.unsigned_abs().leading_zeros() + numerator.unsigned_abs().leading_zeros() >= 65;
+    let small = fits(value.unsigned_abs(), numerator.unsigned_abs(), 63);
     match if small { Some(value * numerator) } else { value.checked_mul(numerator) } {
         Some(product) => i128::from(round_div(product, denominator)),
         None => round_div(i128::from(value) * i128::from(numerator), i128::from(denominator)),
@@ -607,7 +613,7 @@ mod tests {
     }
 
     #[test]
-    fn m1_pushed_amounts_are_the_amount_strings() {
+    fn pushed_amounts_are_the_amount_strings() {
         for (minor, code) in
             [(i64::MIN, "USD"), (i64::MAX, "USD"), (-5, "USD"), (0, "USD"), (1_234, "JPY"), (-1_250, "KWD")]
         {

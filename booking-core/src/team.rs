@@ -17,9 +17,10 @@ pub(crate) struct Roster {
     len: usize,
     lead: usize,
     leads: usize,
-    /// The first problem with the count, an id or a role, and how many
-    /// members come before it: their percentages are checked first.
-    problem: Option<(usize, SplitError)>,
+    /// The first problem with the count, an id or a role. The
+    /// percentages of the members before it (its member index; none for
+    /// the count) are checked first.
+    problem: Option<SplitError>,
 }
 
 impl Roster {
@@ -27,18 +28,18 @@ impl Roster {
     pub(crate) fn new<'a>(len: usize, id: impl Fn(usize) -> &'a str, role: impl Fn(usize) -> &'a str) -> Roster {
         let mut roster = Roster { len, lead: 0, leads: 0, problem: None };
         if len == 0 || len > MAX_MEMBERS {
-            roster.problem = Some((0, SplitError::MemberCount { count: len }));
+            roster.problem = Some(SplitError::MemberCount { count: len });
             return roster;
         }
         let duplicate = first_duplicate(len, &id);
         for index in 0..len {
             if blank(id(index)) || blank(role(index)) {
-                roster.problem = Some((index, SplitError::InvalidMember { index }));
+                roster.problem = Some(SplitError::InvalidMember { index });
                 break;
             }
             if let Some((first, _)) = duplicate.filter(|&(_, at)| at == index) {
                 let user_id = id(index).into();
-                roster.problem = Some((index, SplitError::DuplicateUser { user_id, first, index }));
+                roster.problem = Some(SplitError::DuplicateUser { user_id, first, index });
                 break;
             }
             if role(index) == LEAD_ROLE {
@@ -62,7 +63,7 @@ impl Roster {
         share: impl Fn(usize) -> Share,
         id: impl Fn(usize) -> &'a str,
     ) -> Result<SplitWeights, SplitError> {
-        let checked = self.problem.as_ref().map_or(self.len, |&(before, _)| before);
+        let checked = self.problem.as_ref().map_or(self.len, |p| p.member_index().unwrap_or(0));
         let hundred = 100 * FINEST;
         let (mut sum, mut scale) = (0_u64, 0);
         for index in 0..checked {
@@ -74,7 +75,7 @@ impl Roster {
                 _ => return Err(refused(index, self.len, &share, &id)),
             }
         }
-        if let Some((_, problem)) = &self.problem {
+        if let Some(problem) = &self.problem {
             return Err(problem.clone());
         }
         if sum != hundred {
@@ -161,7 +162,7 @@ impl SplitTeam {
     /// assert_eq!(err.code(), "split.share_count");
     /// ```
     pub fn weights(&self, shares: &[Share]) -> Result<SplitWeights, SplitError> {
-        if let Some((_, problem @ SplitError::MemberCount { .. })) = &self.roster.problem {
+        if let Some(problem @ SplitError::MemberCount { .. }) = &self.roster.problem {
             return Err(problem.clone());
         }
         if shares.len() != self.len() {
@@ -285,7 +286,7 @@ mod tests {
     }
 
     #[test]
-    fn s1_the_member_count_comes_before_the_count_of_shares() {
+    fn s2_the_member_count_comes_before_the_count_of_shares() {
         assert_eq!(SplitTeam::new([]).weights(&shares(&["100"])), Err(SplitError::MemberCount { count: 0 }));
         let team = SplitTeam::new([("a", "lead"), (" ", "mix")]);
         assert_eq!(team.weights(&shares(&["100"])), Err(SplitError::ShareCount { members: 2, shares: 1 }));
