@@ -27,10 +27,13 @@ struct Team {
 struct Members {
     /// How many members JS wrote.
     count: usize,
+    /// The members read: all of them, or those before the first that
+    /// could not be.
     team: SplitTeam,
-    /// The first member whose userId or role was not a string, and why:
-    /// the percentages of the members before it are read first.
-    unread: Option<(usize, Problem)>,
+    /// Why the member after the team's last could not be read (its userId
+    /// or role was not a string): the percentages of the members before it
+    /// are read first.
+    unread: Option<Problem>,
 }
 
 impl Members {
@@ -45,17 +48,12 @@ impl Members {
             match pair {
                 Ok(pair) => pairs.push(pair),
                 Err(problem) => {
-                    unread = Some((i, problem));
+                    unread = Some(problem);
                     break;
                 }
             }
         }
         Ok(Members { count, team: SplitTeam::new(pairs), unread })
-    }
-
-    /// How many members were read: up to the first that was not.
-    fn read_len(&self) -> usize {
-        self.unread.as_ref().map_or(self.count, |&(i, _)| i)
     }
 }
 
@@ -142,19 +140,16 @@ fn shares(fields: &mut Fields, members: &Members, out: &mut Vec<Share>) -> Resul
     let given = fields.next_text();
     if given.map(str::parse) != Ok(Ok(n)) && n > 0 {
         // Member 0's id and role come first, as in previewSplit.
-        if let Some((0, problem)) = &members.unread {
+        if let (Some(problem), true) = (&members.unread, members.team.is_empty()) {
             return Err(problem.clone());
         }
         let what = format!("percentages: expected an array of {n} decimal strings, one per member");
         return Err(Problem::input(&what, given.unwrap_or_else(|was| was)));
     }
-    for i in 0..members.read_len() {
+    for i in 0..members.team.len() {
         out.push(share(i, fields.next_text())?);
     }
-    match &members.unread {
-        Some((_, problem)) => Err(problem.clone()),
-        None => Ok(()),
-    }
+    members.unread.clone().map_or(Ok(()), Err)
 }
 
 #[cfg(test)]
@@ -163,15 +158,21 @@ mod tests {
     use crate::split::tests::{preview, THREE};
     use crate::wire::{last, pack};
 
-    /// THREE's team, as a previewer writes it once.
+    /// Writes a team's fields and keeps the team: its handle.
     fn team(fields: &[Result<&str, &str>]) -> u32 {
         split_team(pack(fields))
     }
 
-    fn three() -> Vec<Result<&'static str, &'static str>> {
-        let mut out = THREE[1..5].to_vec();
-        out.extend(THREE[5..].chunks(3).flat_map(|m| [m[0], m[1]]));
+    /// A whole split's team, as a previewer writes it once: `currency,
+    /// feeBps, unit, count, (userId, role) × count`.
+    fn team_fields<'a>(whole: &[Result<&'a str, &'a str>]) -> Vec<Result<&'a str, &'a str>> {
+        let mut out = whole[1..5].to_vec();
+        out.extend(whole[5..].chunks(3).flat_map(|m| [m[0], m[1]]));
         out
+    }
+
+    fn three() -> Vec<Result<&'static str, &'static str>> {
+        team_fields(&THREE)
     }
 
     /// A preview: the total, then the percentages.
@@ -202,9 +203,7 @@ mod tests {
     /// (userId, role, percentage) × count`) through a previewer, and
     /// through `split_preview`: the two answers.
     fn both(whole: &[Result<&str, &str>]) -> ((bool, Vec<String>), (bool, Vec<String>)) {
-        let mut team_fields = whole[1..5].to_vec();
-        team_fields.extend(whole[5..].chunks(3).flat_map(|m| [m[0], m[1]]));
-        let handle = team(&team_fields);
+        let handle = team(&team_fields(whole));
         let shares: Vec<_> = whole[5..].chunks(3).map(|m| m[2]).collect();
         let slid = slide(handle, whole[0].unwrap_or("?"), &shares);
         split_team_drop(handle);
@@ -244,7 +243,7 @@ mod tests {
     }
 
     #[test]
-    fn s1_a_previewer_of_too_many_members_answers_as_the_whole_split() {
+    fn s2_a_previewer_of_too_many_members_answers_as_the_whole_split() {
         let count = (booking_core::MAX_MEMBERS + 1).to_string();
         let ids: Vec<String> = (0..=booking_core::MAX_MEMBERS).map(|i| format!("u{i}")).collect();
         let mut whole = vec![Ok("1.00"), Ok("USD"), Ok("0"), Ok("1"), Ok(count.as_str())];

@@ -174,7 +174,7 @@ impl Answer {
 
 /// Why a split is invalid: the core's code and message, and the position
 /// of the member it is about, if it is about one.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone)]
 pub(crate) struct Problem {
     code: &'static str,
     message: String,
@@ -210,7 +210,6 @@ impl Problem {
 }
 
 /// The fields JS wrote: each a string, or what it was instead.
-#[derive(Clone)]
 pub(crate) struct Fields<'a> {
     lengths: std::slice::Iter<'a, u32>,
     text: &'a str,
