@@ -32,7 +32,7 @@ async function collect(until) {
   }
 }
 
-test("S7 the teams of previewers that are gone are let go of, and their handles reused", async () => {
+test("the teams of previewers that are gone are let go of, and their handles reused", async () => {
   // Only the preview function is kept: its team must stay.
   const kept = api.splitPreviewer(team).preview;
   assert.deepEqual(kept("1.00", ["50", "50"]).amounts, ["0.50", "0.50"]);
